@@ -1,0 +1,181 @@
+// Package desktop holds the Go methods bound into the Wails window. They are
+// thin: resolve the window's session, call a service, return the result. The
+// session token lives here, in Go memory; the page never sees it.
+package desktop
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"easel/app"
+)
+
+// EventLocked is emitted when the idle lock signs the window out.
+const EventLocked = "session:locked"
+
+// idleCheckEvery is how often the idle lock looks at the clock.
+const idleCheckEvery = 10 * time.Second
+
+// Session is the window's one signed-in session (or none).
+type Session struct {
+	auth  app.AuthService
+	users app.UserService
+	// Emit sends an event to the page; main wires it to the Wails runtime.
+	Emit func(name string, data ...any)
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+
+	base context.Context
+
+	mu         sync.Mutex
+	token      string
+	userID     string
+	idle       time.Duration
+	lastActive time.Time
+}
+
+// NewSession returns a signed-out window session.
+func NewSession(auth app.AuthService, users app.UserService) *Session {
+	return &Session{auth: auth, users: users, Emit: func(string, ...any) {}, Now: time.Now, base: context.Background()}
+}
+
+// Start is called from Wails' OnStartup: it keeps the window's context and
+// runs the idle lock until ctx ends.
+func (s *Session) Start(ctx context.Context) {
+	s.base = ctx
+	go func() {
+		t := time.NewTicker(idleCheckEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s.lockIfIdle()
+			}
+		}
+	}()
+}
+
+// LockedEvent is the payload of EventLocked.
+type LockedEvent struct {
+	UserID string `json:"user_id"`
+	Reason string `json:"reason"`
+}
+
+func (s *Session) lockIfIdle() {
+	s.mu.Lock()
+	ev, locked := s.expireLocked()
+	s.mu.Unlock()
+	if locked {
+		s.Emit(EventLocked, ev)
+	}
+}
+
+// expireLocked ends the session when it has been idle too long. s.mu is held.
+func (s *Session) expireLocked() (LockedEvent, bool) {
+	if s.token == "" || s.idle <= 0 || s.Now().Sub(s.lastActive) < s.idle {
+		return LockedEvent{}, false
+	}
+	ev := LockedEvent{UserID: s.userID, Reason: "Locked after " + formatMinutes(s.idle) + " without activity."}
+	s.endLocked()
+	return ev, true
+}
+
+// endLocked revokes the session on the server and forgets it. s.mu is held.
+func (s *Session) endLocked() {
+	if s.token == "" {
+		return
+	}
+	if a, err := s.auth.Authenticate(s.base, s.token); err == nil {
+		// Best effort: a session that is already gone needs no revoking.
+		_ = s.auth.Logout(app.NewContextWithActor(s.base, a))
+	}
+	s.token, s.userID, s.idle = "", "", 0
+}
+
+// context resolves the window's session to an acting user, or fails with
+// "sign in" when there is none, it has been revoked, or it sat idle too long.
+func (s *Session) context() (context.Context, error) {
+	s.mu.Lock()
+	ev, locked := s.expireLocked()
+	token := s.token
+	if token != "" {
+		s.lastActive = s.Now()
+	}
+	s.mu.Unlock()
+	if locked {
+		s.Emit(EventLocked, ev)
+		return nil, toJS(app.Errorf(app.EUNAUTHORIZED, "%s", ev.Reason))
+	}
+	if token == "" {
+		return nil, toJS(app.ErrNotSignedIn)
+	}
+	a, err := s.auth.Authenticate(s.base, token)
+	if err != nil {
+		return nil, toJS(err)
+	}
+	return app.NewContextWithActor(s.base, a), nil
+}
+
+// signIn makes l the window's session.
+func (s *Session) signIn(l *app.Login) {
+	ctx := app.NewContextWithActor(s.base, &app.Actor{UserID: l.User.UserID, SessionID: app.TokenID(l.Token)})
+	prefs, err := s.users.Preferences(ctx)
+	if err != nil {
+		prefs = app.DefaultPreferences
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endLocked()
+	s.token, s.userID = l.Token, l.User.UserID
+	s.idle = time.Duration(prefs.IdleLockMinutes) * time.Minute
+	s.lastActive = s.Now()
+}
+
+func (s *Session) setIdle(minutes int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idle = time.Duration(minutes) * time.Minute
+}
+
+// signOut revokes and forgets the window's session.
+func (s *Session) signOut() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endLocked()
+}
+
+func formatMinutes(d time.Duration) string {
+	m := int(d.Minutes())
+	if m == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(m) + " minutes"
+}
+
+// jsError is how an error reaches the page: Wails rejects the call's promise
+// with Error(), which is JSON the frontend's api module parses.
+type jsError struct {
+	Status     int    `json:"status"`
+	Detail     string `json:"detail"`
+	RetryAfter int    `json:"retry_after"`
+}
+
+func (e *jsError) Error() string {
+	b, _ := json.Marshal(e)
+	return string(b)
+}
+
+// toJS turns a service error into the page's error shape.
+func toJS(err error) error {
+	var already *jsError
+	if err == nil || errors.As(err, &already) {
+		return err
+	}
+	return &jsError{Status: app.HTTPStatus(app.ErrorCode(err)), Detail: app.ErrorMessage(err), RetryAfter: int(app.RetryAfter(err).Seconds())}
+}

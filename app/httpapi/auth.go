@@ -1,0 +1,139 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"easel/app"
+)
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	required, err := s.svc.Users.SetupRequired(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"setup_required": required, "multiuser_enabled": true, "strict_password_checking": true})
+}
+
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
+	var nu app.NewUser
+	if err := decode(w, r, &nu); err != nil {
+		s.fail(w, err)
+		return
+	}
+	u, err := s.svc.Users.Setup(r.Context(), nu)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "user": u})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var c app.Credentials
+	if err := decode(w, r, &c); err != nil {
+		s.fail(w, err)
+		return
+	}
+	c.UserID = "" // the browser signs in by email; tiles are the window's
+	l, err := s.svc.Auth.Login(r.Context(), c)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"token": l.Token, "user": l.User, "expires_in": int(l.ExpiresIn.Seconds())})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.Auth.Logout(r.Context()); err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true})
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Users.Me(r.Context())
+	s.reply(w, http.StatusOK, v, err)
+}
+
+func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) {
+	var upd app.ProfileUpdate
+	if err := decode(w, r, &upd); err != nil {
+		s.fail(w, err)
+		return
+	}
+	v, err := s.svc.Users.UpdateMe(r.Context(), upd)
+	s.reply(w, http.StatusOK, v, err)
+}
+
+func (s *Server) preferences(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Users.Preferences(r.Context())
+	s.reply(w, http.StatusOK, v, err)
+}
+
+func (s *Server) setPreferences(w http.ResponseWriter, r *http.Request) {
+	var p app.Preferences
+	if err := decode(w, r, &p); err != nil {
+		s.fail(w, err)
+		return
+	}
+	v, err := s.svc.Users.SetPreferences(r.Context(), p)
+	s.reply(w, http.StatusOK, v, err)
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Users.ListUsers(r.Context())
+	s.reply(w, http.StatusOK, v, err)
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	var nu app.NewUser
+	if err := decode(w, r, &nu); err != nil {
+		s.fail(w, err)
+		return
+	}
+	v, err := s.svc.Users.CreateUser(r.Context(), nu)
+	s.reply(w, http.StatusCreated, v, err)
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Users.FindUser(r.Context(), r.PathValue("user_id"))
+	s.reply(w, http.StatusOK, v, err)
+}
+
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
+	var upd app.UserUpdate
+	if err := decode(w, r, &upd); err != nil {
+		s.fail(w, err)
+		return
+	}
+	v, err := s.svc.Users.UpdateUser(r.Context(), r.PathValue("user_id"), upd)
+	s.reply(w, http.StatusOK, v, err)
+}
+
+func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.Users.DeleteUser(r.Context(), r.PathValue("user_id")); err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
+	before, _ := strconv.ParseUint(r.URL.Query().Get("before"), 10, 64)
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	v, err := s.svc.Audit.Recent(r.Context(), before, limit)
+	s.reply(w, http.StatusOK, v, err)
+}
+
+// reply writes a service's result: v with status, or the error.
+func (s *Server) reply(w http.ResponseWriter, status int, v any, err error) {
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, status, v)
+}

@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"easel/app"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// AuthService signs people in and out.
+type AuthService struct{ db *DB }
+
+// NewAuthService returns the sign-in service of db.
+func NewAuthService(db *DB) *AuthService { return &AuthService{db: db} }
+
+var _ app.AuthService = (*AuthService)(nil)
+
+// Login checks the credentials and opens a session. The password is checked
+// outside any transaction (argon2id takes tens of milliseconds); the
+// throttle is checked again in the write transaction, so parallel guesses
+// cannot slip past it.
+func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login, error) {
+	db := s.db
+	var hash, email string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		u, err := findLoginUser(tx, c)
+		if err != nil || u == nil {
+			email = app.NormalizeEmail(c.Email)
+			if email == "" {
+				email = "id:" + c.UserID
+			}
+			return err
+		}
+		hash, email = u.PasswordHash, u.Email
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.bolt.View(func(tx *bolt.Tx) error { return db.checkThrottle(tx, email) }); err != nil {
+		return nil, err
+	}
+
+	ok := hash != "" && app.CheckPassword(hash, c.Password)
+	if hash == "" {
+		app.BurnPasswordCheck(c.Password)
+	}
+
+	token, sessionID, err := app.NewToken()
+	if err != nil {
+		return nil, err
+	}
+	lifetime := app.SessionLifetime
+	if c.RememberMe {
+		lifetime = app.RememberedLifetime
+	}
+	var user *app.User
+	err = db.update(func(tx *bolt.Tx) error {
+		if err := db.checkThrottle(tx, email); err != nil {
+			return err
+		}
+		u, err := findLoginUser(tx, c)
+		if err != nil {
+			return err
+		}
+		// The hash must be the one checked: a password changed meanwhile wins.
+		if !ok || u == nil || u.PasswordHash != hash {
+			return db.loginFailed(tx, email, u)
+		}
+		if !u.IsActive {
+			return app.ErrAccountDisabled
+		}
+		if err := tx.Bucket(bucketLoginFailures).Delete([]byte(email)); err != nil {
+			return err
+		}
+		now := db.now()
+		u.LastLoginAt = &now
+		if err := putUser(tx, u); err != nil {
+			return err
+		}
+		if err := db.createSession(tx, u.UserID, sessionID, lifetime); err != nil {
+			return err
+		}
+		user = &u.User
+		return db.audit(tx, u.UserID, app.AuditLogin, u.UserID, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &app.Login{Token: token, User: user, ExpiresIn: lifetime}, nil
+}
+
+// findLoginUser finds the profile named by c; nil when there is none. The
+// system profile has no password and so never matches.
+func findLoginUser(tx *bolt.Tx, c app.Credentials) (*userRecord, error) {
+	id := c.UserID
+	if id == "" {
+		id = userIDByEmail(tx, c.Email)
+	}
+	if id == "" || id == app.SystemUserID {
+		return nil, nil
+	}
+	return getUser(tx, id)
+}
+
+func (db *DB) checkThrottle(tx *bolt.Tx, email string) error {
+	var f failureRecord
+	if _, err := getJSON(tx.Bucket(bucketLoginFailures), []byte(email), &f); err != nil {
+		return err
+	}
+	wait := f.Last.Add(app.LoginDelay(f.Count)).Sub(db.now())
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		return &app.Error{Code: app.ETOOMANY, RetryAfter: time.Duration(secs) * time.Second,
+			Message: "Too many wrong passwords. Try again in a moment."}
+	}
+	return nil
+}
+
+// loginFailed counts a failure and records it, then returns the one error
+// that does not tell a wrong email from a wrong password. It commits the
+// count: the error goes back to the caller through a committed transaction.
+func (db *DB) loginFailed(tx *bolt.Tx, email string, u *userRecord) error {
+	b := tx.Bucket(bucketLoginFailures)
+	var f failureRecord
+	if _, err := getJSON(b, []byte(email), &f); err != nil {
+		return err
+	}
+	f.Count++
+	f.Last = db.now()
+	if err := putJSON(b, []byte(email), f); err != nil {
+		return err
+	}
+	target := ""
+	if u != nil {
+		target = u.UserID
+	}
+	if err := db.audit(tx, "", app.AuditLoginFailed, target, ""); err != nil {
+		return err
+	}
+	return errCommitThen{app.ErrBadCredentials}
+}
+
+// Authenticate resolves a token to a live session.
+func (s *AuthService) Authenticate(ctx context.Context, token string) (*app.Actor, error) {
+	if token == "" {
+		return nil, app.ErrNotSignedIn
+	}
+	a := &app.Actor{SessionID: app.TokenID(token)}
+	var s2 sessionRecord
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		ok, err := getJSON(tx.Bucket(bucketSessions), []byte(a.SessionID), &s2)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return app.ErrNotSignedIn
+		}
+		a.UserID = s2.UserID
+		u, err := s.db.actingUser(app.NewContextWithActor(ctx, a), tx)
+		if err != nil {
+			return err
+		}
+		a.User = &u.User
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Logout ends the session in ctx.
+func (s *AuthService) Logout(ctx context.Context) error {
+	a := app.ActorFromContext(ctx)
+	if a == nil || a.SessionID == "" {
+		return app.ErrNotSignedIn
+	}
+	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+		if _, err := s.db.actingUser(ctx, tx); err != nil {
+			return err
+		}
+		if err := deleteSession(tx, a.UserID, a.SessionID); err != nil {
+			return err
+		}
+		return s.db.audit(tx, a.UserID, app.AuditLogout, a.UserID, "")
+	})
+}

@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+
+	"easel/app"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// actingUser returns the user in ctx as the store knows them right now: the
+// session must still exist and the profile must still be active. Roles come
+// from this read, never from what the caller remembers.
+func (db *DB) actingUser(ctx context.Context, tx *bolt.Tx) (*userRecord, error) {
+	a := app.ActorFromContext(ctx)
+	if a == nil || a.UserID == "" {
+		return nil, app.ErrNotSignedIn
+	}
+	if a.SessionID != "" {
+		var s sessionRecord
+		ok, err := getJSON(tx.Bucket(bucketSessions), []byte(a.SessionID), &s)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || s.UserID != a.UserID || !db.now().Before(s.ExpiresAt) {
+			return nil, app.ErrNotSignedIn
+		}
+	}
+	u, err := getUser(tx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil || !u.IsActive {
+		return nil, app.ErrNotSignedIn
+	}
+	return u, nil
+}
+
+// actingAdmin is actingUser for admin-only actions.
+func (db *DB) actingAdmin(ctx context.Context, tx *bolt.Tx) (*userRecord, error) {
+	u, err := db.actingUser(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if !app.CanManageUsers(&u.User) {
+		return nil, app.ErrAdminOnly
+	}
+	return u, nil
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"easel/app"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Buckets. Keys iterated in order are big-endian.
+var (
+	bucketMeta          = []byte("meta")
+	bucketUsers         = []byte("users")            // user_id → userRecord
+	bucketUsersByEmail  = []byte("users_by_email")   // normalized email → user_id
+	bucketSessions      = []byte("sessions")         // sha256(token) hex → sessionRecord
+	bucketUserSessions  = []byte("sessions_by_user") // user_id 0x00 token id → nil
+	bucketLoginFailures = []byte("login_failures")   // normalized email → failureRecord
+	bucketPrefs         = []byte("prefs")            // user_id → app.Preferences
+	bucketAudit         = []byte("audit")            // big-endian sequence → auditRecord
+)
+
+var keySchemaVersion = []byte("schema_version")
+
+// migrations[i] brings the schema from version i to i+1. Append only: a
+// released migration never changes.
+var migrations = []func(tx *bolt.Tx, db *DB) error{
+	migrateUsers,
+}
+
+// SchemaVersion is the version a store has after Open.
+var SchemaVersion = len(migrations)
+
+func (db *DB) migrate() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		version := 0
+		if v := meta.Get(keySchemaVersion); v != nil {
+			version = int(binary.BigEndian.Uint64(v))
+		}
+		if version > len(migrations) {
+			return app.Errorf(app.EINVALID, "This data was written by a newer Easel (schema %d; this one knows %d). Update Easel.", version, len(migrations))
+		}
+		for i := version; i < len(migrations); i++ {
+			if err := migrations[i](tx, db); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
+		}
+		return meta.Put(keySchemaVersion, binary.BigEndian.AppendUint64(nil, uint64(len(migrations))))
+	})
+}
+
+// migrateUsers (1) creates profiles, sessions and the audit log, and the
+// system user that owns legacy and built-in data.
+func migrateUsers(tx *bolt.Tx, db *DB) error {
+	for _, name := range [][]byte{bucketUsers, bucketUsersByEmail, bucketSessions, bucketUserSessions, bucketLoginFailures, bucketPrefs, bucketAudit} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	now := db.now()
+	return putUser(tx, &userRecord{User: app.User{
+		UserID:      app.SystemUserID,
+		Email:       "system@easel.invalid",
+		DisplayName: "System",
+		IsActive:    false,
+		CreatedAt:   now,
+		UpdatedAt:   now,
+	}})
+}
+
+// SchemaVersion returns the schema version written in the store.
+func (db *DB) SchemaVersion() (int, error) {
+	var v int
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketMeta).Get(keySchemaVersion); b != nil {
+			v = int(binary.BigEndian.Uint64(b))
+		}
+		return nil
+	})
+	return v, err
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"bytes"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func userSessionKey(userID, sessionID string) []byte {
+	return append(append([]byte(userID), 0), sessionID...)
+}
+
+func (db *DB) createSession(tx *bolt.Tx, userID, sessionID string, lifetime time.Duration) error {
+	now := db.now()
+	rec := sessionRecord{UserID: userID, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	if err := putJSON(tx.Bucket(bucketSessions), []byte(sessionID), rec); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketUserSessions).Put(userSessionKey(userID, sessionID), nil)
+}
+
+func deleteSession(tx *bolt.Tx, userID, sessionID string) error {
+	if err := tx.Bucket(bucketSessions).Delete([]byte(sessionID)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketUserSessions).Delete(userSessionKey(userID, sessionID))
+}
+
+// revokeSessions ends every session of userID except keep (which may be "").
+func revokeSessions(tx *bolt.Tx, userID, keep string) error {
+	prefix := userSessionKey(userID, "")
+	var ids []string
+	c := tx.Bucket(bucketUserSessions).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if id := string(k[len(prefix):]); id != keep {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
+		if err := deleteSession(tx, userID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sweepExpiredSessions drops sessions past their lifetime, so the file does
+// not grow with every sign-in.
+func (db *DB) sweepExpiredSessions() error {
+	now := db.now()
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		type expired struct{ user, id string }
+		var gone []expired
+		err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+			var s sessionRecord
+			ok, err := getJSON(tx.Bucket(bucketSessions), k, &s)
+			if err != nil || !ok {
+				return err
+			}
+			if !now.Before(s.ExpiresAt) {
+				gone = append(gone, expired{s.UserID, string(k)})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, e := range gone {
+			if err := deleteSession(tx, e.user, e.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"easel/app/desktop"
+	"easel/store"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// runWindow opens the store and runs the Easel window until it is closed.
+func runWindow(dataFlag string, log *slog.Logger) error {
+	db, err := openStore(dataFlag)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	session := desktop.NewSession(store.NewAuthService(db), store.NewUserService(db))
+	return wails.Run(&options.App{
+		Title:     "Easel",
+		Width:     1280,
+		Height:    820,
+		MinWidth:  900,
+		MinHeight: 600,
+		AssetServer: &assetserver.Options{
+			Assets: frontend(),
+		},
+		BackgroundColour: &options.RGBA{R: 246, G: 245, B: 242, A: 255},
+		OnStartup: func(ctx context.Context) {
+			session.Emit = func(name string, data ...any) { wailsruntime.EventsEmit(ctx, name, data...) }
+			session.Start(ctx)
+			log.Info("window started", "data", db.Dir())
+		},
+		Bind: session.Bindings(),
+		Linux: &linux.Options{
+			ProgramName:      "easel",
+			WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand,
+		},
+	})
+}
