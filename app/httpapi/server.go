@@ -50,7 +50,7 @@ func New(svc Services, assets fs.FS, log *slog.Logger, extraHosts ...string) *Se
 		writeError(w, app.Errorf(app.ENOTFOUND, "There is no %s %s in this API.", r.Method, r.URL.Path))
 	})
 	if assets != nil {
-		s.mux.Handle("GET /", http.FileServerFS(assets))
+		s.mux.Handle("/", http.FileServerFS(assets))
 	}
 	return s
 }

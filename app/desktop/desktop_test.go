@@ -1,0 +1,196 @@
+package desktop_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"easel/app"
+	"easel/app/desktop"
+	"easel/store"
+)
+
+type window struct {
+	*desktop.Session
+	auth  *desktop.Auth
+	users *desktop.Users
+	clock time.Time
+	mu    sync.Mutex
+	event []string
+}
+
+func newWindow(t *testing.T) *window {
+	t.Helper()
+	db, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w := &window{Session: desktop.NewSession(store.NewAuthService(db), store.NewUserService(db)), clock: time.Now()}
+	w.Now = func() time.Time { return w.clock }
+	w.Emit = func(name string, data ...any) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		b, _ := json.Marshal(data)
+		w.event = append(w.event, name+" "+string(b))
+	}
+	b := w.Bindings()
+	w.auth, w.users = b[0].(*desktop.Auth), b[1].(*desktop.Users)
+	return w
+}
+
+// jsErr decodes the error the page receives.
+func jsErr(t *testing.T, err error) (status int, detail string) {
+	t.Helper()
+	if err == nil {
+		return 0, ""
+	}
+	var e struct {
+		Status int    `json:"status"`
+		Detail string `json:"detail"`
+	}
+	if json.Unmarshal([]byte(err.Error()), &e) != nil {
+		t.Fatalf("error %q is not the page's JSON shape", err)
+	}
+	return e.Status, e.Detail
+}
+
+// TestEveryBoundMethodIsAuthenticated calls every method of every bound
+// struct with zero arguments and no session: all but the public few must
+// answer 401.
+func TestEveryBoundMethodIsAuthenticated(t *testing.T) {
+	w := newWindow(t)
+	if _, err := w.auth.Setup(app.NewUser{Email: "admin@test.com", Password: "TestPass123"}); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, b := range w.Bindings() {
+		v := reflect.ValueOf(b)
+		typ := v.Type()
+		for i := 0; i < typ.NumMethod(); i++ {
+			m := typ.Method(i)
+			name := typ.Elem().Name() + "." + m.Name
+			seen++
+			args := make([]reflect.Value, m.Type.NumIn()-1)
+			for j := range args {
+				args[j] = reflect.Zero(m.Type.In(j + 1))
+			}
+			out := v.Method(i).Call(args)
+			err, _ := out[len(out)-1].Interface().(error)
+			status, detail := jsErr(t, err)
+			signIn := status == 401 && detail == app.ErrNotSignedIn.Message
+			if slices.Contains(desktop.PublicMethods, name) {
+				if signIn {
+					t.Errorf("%s is public but asked to sign in", name)
+				}
+				continue
+			}
+			if !signIn {
+				t.Errorf("%s without a session: status %d (%v), want 401", name, status, err)
+			}
+		}
+	}
+	if seen < 14 {
+		t.Fatalf("only %d bound methods found", seen)
+	}
+}
+
+// TestFrontendCallsExist keeps the page's api module and the bound methods in step.
+func TestFrontendCallsExist(t *testing.T) {
+	src, err := os.ReadFile("../../frontend/src/lib/api.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound := map[string]bool{}
+	w := newWindow(t)
+	for _, b := range w.Bindings() {
+		typ := reflect.TypeOf(b)
+		for i := 0; i < typ.NumMethod(); i++ {
+			bound[typ.Elem().Name()+"."+typ.Method(i).Name] = true
+		}
+	}
+	calls := regexp.MustCompile(`callWails(?:<[^>]*>)?\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]`).FindAllStringSubmatch(string(src), -1)
+	if len(calls) < 10 {
+		t.Fatalf("found only %d bound calls in api.ts; has its calling convention changed?", len(calls))
+	}
+	for _, c := range calls {
+		if !bound[c[1]+"."+c[2]] {
+			t.Errorf("api.ts calls %s.%s, which is not bound", c[1], c[2])
+		}
+	}
+}
+
+func TestWindowSession(t *testing.T) {
+	w := newWindow(t)
+	admin, err := w.auth.Setup(app.NewUser{Email: "admin@test.com", DisplayName: "Ada", Password: "TestPass123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("tiles show names, not emails", func(t *testing.T) {
+		tiles, err := w.auth.ProfileTiles()
+		if err != nil || len(tiles) != 1 || tiles[0].DisplayName != "Ada" || tiles[0].Initial != "A" {
+			t.Fatalf("tiles = %+v, %v", tiles, err)
+		}
+		b, _ := json.Marshal(tiles)
+		if strings.Contains(string(b), "admin@test.com") {
+			t.Fatal("a tile shows an email")
+		}
+	})
+	t.Run("login by tile, then me", func(t *testing.T) {
+		if _, err := w.auth.Login(app.Credentials{UserID: admin.UserID, Password: "TestPass123"}); err != nil {
+			t.Fatal(err)
+		}
+		me, err := w.auth.Me()
+		if err != nil || me.UserID != admin.UserID {
+			t.Fatalf("me = %+v, %v", me, err)
+		}
+	})
+	t.Run("wrong password keeps the error shape", func(t *testing.T) {
+		_, err := w.auth.Login(app.Credentials{UserID: admin.UserID, Password: "wrong-password"})
+		if status, detail := jsErr(t, err); status != 401 || detail != "Incorrect email or password" {
+			t.Fatalf("status %d detail %q", status, detail)
+		}
+	})
+	t.Run("idle lock signs out and tells the page", func(t *testing.T) {
+		if _, err := w.auth.SetPreferences(app.Preferences{IdleLockMinutes: 5}); err != nil {
+			t.Fatal(err)
+		}
+		w.clock = w.clock.Add(4 * time.Minute)
+		if err := w.auth.Touch(); err != nil {
+			t.Fatalf("touch before the lock: %v", err)
+		}
+		w.clock = w.clock.Add(5 * time.Minute)
+		_, err := w.auth.Me()
+		if status, detail := jsErr(t, err); status != 401 || !strings.Contains(detail, "5 minutes") {
+			t.Fatalf("after idle: status %d detail %q", status, detail)
+		}
+		if len(w.event) != 1 || !strings.Contains(w.event[0], desktop.EventLocked) || !strings.Contains(w.event[0], admin.UserID) {
+			t.Fatalf("events = %v", w.event)
+		}
+		if _, err := w.auth.Me(); err == nil {
+			t.Fatal("still signed in after the idle lock")
+		}
+	})
+	t.Run("lock and logout revoke the session", func(t *testing.T) {
+		w.auth.Login(app.Credentials{Email: "admin@test.com", Password: "TestPass123"})
+		if err := w.auth.Lock(); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := jsErr(t, w.auth.Touch()); status != 401 {
+			t.Fatalf("touch after lock = %d", status)
+		}
+		w.auth.Login(app.Credentials{Email: "admin@test.com", Password: "TestPass123"})
+		if err := w.auth.Logout(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.users.List(); err == nil {
+			t.Fatal("listing users after logout worked")
+		}
+	})
+}
