@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"image"
@@ -34,14 +35,15 @@ func xvfb(t *testing.T) string {
 	}
 	w.Close()
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	buf := make([]byte, 16)
+	// Read up to the newline and keep the pipe open: Xvfb dies if the
+	// reader goes away while it is still writing.
+	t.Cleanup(func() { r.Close() })
 	r.SetReadDeadline(time.Now().Add(15 * time.Second))
-	n, err := r.Read(buf)
-	r.Close()
+	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil {
-		t.Fatalf("Xvfb did not say its display: %v", err)
+		t.Fatalf("Xvfb did not say its display: %v\n%s", err, xlog.String())
 	}
-	display := ":" + strings.TrimSpace(string(buf[:n]))
+	display := ":" + strings.TrimSpace(line)
 	// The number comes a moment before the server takes connections.
 	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
 		probe := exec.Command("xdotool", "getdisplaygeometry")
