@@ -42,9 +42,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 
 	log := logger(stderr)
 	api := httpapi.New(httpapi.Services{
-		Auth:  store.NewAuthService(db),
-		Users: store.NewUserService(db),
-		Audit: store.NewAuditService(db),
+		Auth:   store.NewAuthService(db),
+		Users:  store.NewUserService(db),
+		Audit:  store.NewAuditService(db),
+		Boards: store.NewBoardService(db),
+		Images: store.NewImageService(db),
 	}, frontend(), log, host)
 
 	ln, err := net.Listen("tcp", *addr)

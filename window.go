@@ -22,7 +22,12 @@ func runWindow(dataFlag string, log *slog.Logger) error {
 	}
 	defer db.Close()
 
-	session := desktop.NewSession(store.NewAuthService(db), store.NewUserService(db))
+	session := desktop.NewSession(desktop.Services{
+		Auth:   store.NewAuthService(db),
+		Users:  store.NewUserService(db),
+		Boards: store.NewBoardService(db),
+		Images: store.NewImageService(db),
+	})
 	return wails.Run(&options.App{
 		Title:     "Easel",
 		Width:     1280,
@@ -30,11 +35,14 @@ func runWindow(dataFlag string, log *slog.Logger) error {
 		MinWidth:  900,
 		MinHeight: 600,
 		AssetServer: &assetserver.Options{
-			Assets: frontend(),
+			Assets:  frontend(),
+			Handler: session, // images and thumbnails, for the window's session only
 		},
+		DragAndDrop:      &options.DragAndDrop{EnableFileDrop: true},
 		BackgroundColour: &options.RGBA{R: 246, G: 245, B: 242, A: 255},
 		OnStartup: func(ctx context.Context) {
 			session.Emit = func(name string, data ...any) { wailsruntime.EventsEmit(ctx, name, data...) }
+			session.Dialogs = dialogs{ctx}
 			session.Start(ctx)
 			log.Info("window started", "data", db.Dir())
 		},
@@ -43,5 +51,23 @@ func runWindow(dataFlag string, log *slog.Logger) error {
 			ProgramName:      "easel",
 			WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand,
 		},
+	})
+}
+
+// dialogs are the native file dialogs of the window.
+type dialogs struct{ ctx context.Context }
+
+func (d dialogs) OpenImages() ([]string, error) {
+	return wailsruntime.OpenMultipleFilesDialog(d.ctx, wailsruntime.OpenDialogOptions{
+		Title:   "Import images",
+		Filters: []wailsruntime.FileFilter{{DisplayName: "Images (PNG, JPEG, WebP)", Pattern: "*.png;*.jpg;*.jpeg;*.webp"}},
+	})
+}
+
+func (d dialogs) SaveZip(defaultName string) (string, error) {
+	return wailsruntime.SaveFileDialog(d.ctx, wailsruntime.SaveDialogOptions{
+		Title:           "Save images as a zip",
+		DefaultFilename: defaultName,
+		Filters:         []wailsruntime.FileFilter{{DisplayName: "Zip archives", Pattern: "*.zip"}},
 	})
 }

@@ -49,3 +49,12 @@ func ClampLimit(limit int) int {
 	}
 	return limit
 }
+
+// Audit actions on boards and images.
+const (
+	AuditBoardVisibility = "board_visibility"
+	AuditBoardShared     = "board_shared"
+	AuditBoardUnshared   = "board_unshared"
+	AuditBoardDeleted    = "board_deleted"
+	AuditImagesDeleted   = "images_deleted"
+)

@@ -111,3 +111,9 @@ func HTTPStatus(code string) int {
 	}
 	return 500
 }
+
+// ErrBoardNotFound is what anyone who may not see a board is told.
+var ErrBoardNotFound = Errorf(ENOTFOUND, "Board not found")
+
+// ErrImageNotFound is what anyone who may not see an image is told.
+var ErrImageNotFound = Errorf(ENOTFOUND, "Image not found")

@@ -23,8 +23,9 @@ const lockTimeout = 500 * time.Millisecond
 
 // DB is an open Easel store.
 type DB struct {
-	bolt *bolt.DB
-	dir  string
+	bolt  *bolt.DB
+	dir   string
+	files *Files
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -50,19 +51,36 @@ func Open(dir string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db := &DB{bolt: b, dir: dir, Now: time.Now}
-	if err := db.migrate(); err != nil {
-		b.Close()
-		return nil, err
-	}
-	if err := db.sweepExpiredSessions(); err != nil {
-		b.Close()
+	if err := db.start(); err != nil {
+		db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
+// start brings the schema up to date and repairs what a crash may have left.
+func (db *DB) start() error {
+	if err := db.migrate(); err != nil {
+		return err
+	}
+	if err := db.sweepExpiredSessions(); err != nil {
+		return err
+	}
+	files, err := openFiles(db.dir)
+	if err != nil {
+		return fmt.Errorf("open the image folders: %w", err)
+	}
+	db.files = files
+	return db.recoverFiles()
+}
+
 // Close releases the file for the next Easel.
-func (db *DB) Close() error { return db.bolt.Close() }
+func (db *DB) Close() error {
+	if db.files != nil {
+		db.files.close()
+	}
+	return db.bolt.Close()
+}
 
 // Dir is the data folder.
 func (db *DB) Dir() string { return db.dir }

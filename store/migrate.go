@@ -27,6 +27,7 @@ var keySchemaVersion = []byte("schema_version")
 // released migration never changes.
 var migrations = []func(tx *bolt.Tx, db *DB) error{
 	migrateUsers,
+	migrateBoards,
 }
 
 // SchemaVersion is the version a store has after Open.
@@ -83,4 +84,17 @@ func (db *DB) SchemaVersion() (int, error) {
 		return nil
 	})
 	return v, err
+}
+
+// migrateBoards (2) creates boards, shares and images with their indexes.
+// Stores from before profiles have no boards; anything found without an
+// owner would belong to the system profile.
+func migrateBoards(tx *bolt.Tx, db *DB) error {
+	for _, name := range [][]byte{bucketBoards, bucketBoardsAll, bucketBoardsByOwner, bucketBoardsVisible,
+		bucketShares, bucketSharesByUser, bucketImages, bucketImagesByBoard, bucketImagesLoose, bucketLooseCounts} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

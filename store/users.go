@@ -343,6 +343,9 @@ func (s *UserService) DeleteUser(ctx context.Context, userID string) error {
 		if err := revokeSessions(tx, userID, ""); err != nil {
 			return err
 		}
+		if err := removeUserShares(tx, userID); err != nil {
+			return err
+		}
 		for _, del := range []struct {
 			bucket []byte
 			key    string

@@ -9,7 +9,7 @@ type Auth struct{ s *Session }
 type Users struct{ s *Session }
 
 // Bindings returns the structs to list in Wails' Bind.
-func (s *Session) Bindings() []any { return []any{&Auth{s}, &Users{s}} }
+func (s *Session) Bindings() []any { return []any{&Auth{s}, &Users{s}, &Boards{s}, &Images{s}} }
 
 // PublicMethods are the only bound methods that work without a session.
 var PublicMethods = []string{"Auth.Status", "Auth.Setup", "Auth.ProfileTiles", "Auth.Login"}
@@ -21,23 +21,23 @@ type Status struct {
 }
 
 func (a *Auth) Status() (Status, error) {
-	required, err := a.s.users.SetupRequired(a.s.base)
+	required, err := a.s.svc.Users.SetupRequired(a.s.base)
 	return Status{SetupRequired: required, MultiuserEnabled: true}, toJS(err)
 }
 
 func (a *Auth) Setup(nu app.NewUser) (*app.User, error) {
-	u, err := a.s.users.Setup(a.s.base, nu)
+	u, err := a.s.svc.Users.Setup(a.s.base, nu)
 	return u, toJS(err)
 }
 
 func (a *Auth) ProfileTiles() ([]app.ProfileTile, error) {
-	tiles, err := a.s.users.ProfileTiles(a.s.base)
+	tiles, err := a.s.svc.Users.ProfileTiles(a.s.base)
 	return tiles, toJS(err)
 }
 
 // Login signs the window in; the token stays in Go.
 func (a *Auth) Login(c app.Credentials) (*app.User, error) {
-	l, err := a.s.auth.Login(a.s.base, c)
+	l, err := a.s.svc.Auth.Login(a.s.base, c)
 	if err != nil {
 		return nil, toJS(err)
 	}
@@ -68,7 +68,7 @@ func (a *Auth) Me() (*app.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := a.s.users.Me(ctx)
+	u, err := a.s.svc.Users.Me(ctx)
 	return u, toJS(err)
 }
 
@@ -77,7 +77,7 @@ func (a *Auth) UpdateMe(upd app.ProfileUpdate) (*app.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := a.s.users.UpdateMe(ctx, upd)
+	u, err := a.s.svc.Users.UpdateMe(ctx, upd)
 	return u, toJS(err)
 }
 
@@ -86,7 +86,7 @@ func (a *Auth) Preferences() (app.Preferences, error) {
 	if err != nil {
 		return app.Preferences{}, err
 	}
-	p, err := a.s.users.Preferences(ctx)
+	p, err := a.s.svc.Users.Preferences(ctx)
 	return p, toJS(err)
 }
 
@@ -95,7 +95,7 @@ func (a *Auth) SetPreferences(p app.Preferences) (app.Preferences, error) {
 	if err != nil {
 		return app.Preferences{}, err
 	}
-	p, err = a.s.users.SetPreferences(ctx, p)
+	p, err = a.s.svc.Users.SetPreferences(ctx, p)
 	if err == nil {
 		a.s.setIdle(p.IdleLockMinutes)
 	}
@@ -107,7 +107,7 @@ func (u *Users) List() ([]*app.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	users, err := u.s.users.ListUsers(ctx)
+	users, err := u.s.svc.Users.ListUsers(ctx)
 	return users, toJS(err)
 }
 
@@ -116,7 +116,7 @@ func (u *Users) Create(nu app.NewUser) (*app.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := u.s.users.CreateUser(ctx, nu)
+	out, err := u.s.svc.Users.CreateUser(ctx, nu)
 	return out, toJS(err)
 }
 
@@ -125,7 +125,7 @@ func (u *Users) Update(userID string, upd app.UserUpdate) (*app.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := u.s.users.UpdateUser(ctx, userID, upd)
+	out, err := u.s.svc.Users.UpdateUser(ctx, userID, upd)
 	return out, toJS(err)
 }
 
@@ -134,5 +134,5 @@ func (u *Users) Delete(userID string) error {
 	if err != nil {
 		return err
 	}
-	return toJS(u.s.users.DeleteUser(ctx, userID))
+	return toJS(u.s.svc.Users.DeleteUser(ctx, userID))
 }

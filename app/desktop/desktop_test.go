@@ -32,7 +32,10 @@ func newWindow(t *testing.T) *window {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	w := &window{Session: desktop.NewSession(store.NewAuthService(db), store.NewUserService(db)), clock: time.Now()}
+	w := &window{Session: desktop.NewSession(desktop.Services{
+		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
+		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
+	}), clock: time.Now()}
 	w.Now = func() time.Time { return w.clock }
 	w.Emit = func(name string, data ...any) {
 		w.mu.Lock()

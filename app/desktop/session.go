@@ -20,12 +20,30 @@ const EventLocked = "session:locked"
 // idleCheckEvery is how often the idle lock looks at the clock.
 const idleCheckEvery = 10 * time.Second
 
+// Services are what the window's methods call.
+type Services struct {
+	Auth   app.AuthService
+	Users  app.UserService
+	Boards app.BoardService
+	Images app.ImageService
+}
+
+// Dialogs are the native file dialogs; main wires them to the Wails runtime.
+type Dialogs interface {
+	// OpenImages lets the person pick image files; none when they cancel.
+	OpenImages() ([]string, error)
+	// SaveZip asks where to save a zip; "" when they cancel.
+	SaveZip(defaultName string) (string, error)
+}
+
 // Session is the window's one signed-in session (or none).
 type Session struct {
-	auth  app.AuthService
-	users app.UserService
+	svc Services
 	// Emit sends an event to the page; main wires it to the Wails runtime.
-	Emit func(name string, data ...any)
+	Emit    func(name string, data ...any)
+	Dialogs Dialogs
+	// MaxImportBytes bounds how much of a file an import reads.
+	MaxImportBytes int64
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 
@@ -39,8 +57,8 @@ type Session struct {
 }
 
 // NewSession returns a signed-out window session.
-func NewSession(auth app.AuthService, users app.UserService) *Session {
-	return &Session{auth: auth, users: users, Emit: func(string, ...any) {}, Now: time.Now, base: context.Background()}
+func NewSession(svc Services) *Session {
+	return &Session{svc: svc, Emit: func(string, ...any) {}, Now: time.Now, base: context.Background(), MaxImportBytes: 64 << 20}
 }
 
 // Start is called from Wails' OnStartup: it keeps the window's context and
@@ -91,9 +109,9 @@ func (s *Session) endLocked() {
 	if s.token == "" {
 		return
 	}
-	if a, err := s.auth.Authenticate(s.base, s.token); err == nil {
+	if a, err := s.svc.Auth.Authenticate(s.base, s.token); err == nil {
 		// Best effort: a session that is already gone needs no revoking.
-		_ = s.auth.Logout(app.NewContextWithActor(s.base, a))
+		_ = s.svc.Auth.Logout(app.NewContextWithActor(s.base, a))
 	}
 	s.token, s.userID, s.idle = "", "", 0
 }
@@ -115,7 +133,7 @@ func (s *Session) context() (context.Context, error) {
 	if token == "" {
 		return nil, toJS(app.ErrNotSignedIn)
 	}
-	a, err := s.auth.Authenticate(s.base, token)
+	a, err := s.svc.Auth.Authenticate(s.base, token)
 	if err != nil {
 		return nil, toJS(err)
 	}
@@ -125,7 +143,7 @@ func (s *Session) context() (context.Context, error) {
 // signIn makes l the window's session.
 func (s *Session) signIn(l *app.Login) {
 	ctx := app.NewContextWithActor(s.base, &app.Actor{UserID: l.User.UserID, SessionID: app.TokenID(l.Token)})
-	prefs, err := s.users.Preferences(ctx)
+	prefs, err := s.svc.Users.Preferences(ctx)
 	if err != nil {
 		prefs = app.DefaultPreferences
 	}

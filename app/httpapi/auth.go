@@ -43,6 +43,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	setSessionCookie(w, l.Token, int(l.ExpiresIn.Seconds()))
 	writeJSON(w, http.StatusOK, map[string]any{"token": l.Token, "user": l.User, "expires_in": int(l.ExpiresIn.Seconds())})
 }
 
@@ -51,6 +52,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
+	setSessionCookie(w, "", -1)
 	writeJSON(w, http.StatusOK, map[string]any{"success": true})
 }
 
@@ -136,4 +138,14 @@ func (s *Server) reply(w http.ResponseWriter, status int, v any, err error) {
 		return
 	}
 	writeJSON(w, status, v)
+}
+
+// sessionCookie carries the session for image URLs and downloads, which a
+// page cannot send a header with. HttpOnly keeps it from scripts;
+// SameSite=Strict keeps other sites from using it.
+const sessionCookie = "easel_session"
+
+func setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/api/v1/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode})
 }

@@ -6,9 +6,19 @@ import "net/http"
 // it says public; the public list is short and a test keeps it so.
 type route struct {
 	method, pattern string
-	public          bool
+	access          routeAccess
 	handler         http.HandlerFunc
 }
+
+type routeAccess int
+
+const (
+	signedIn routeAccess = iota // Authorization: Bearer
+	public                      // anyone
+	// media also takes the HttpOnly session cookie, so that <img src> and
+	// download links work; only for GET routes that change nothing.
+	media
+)
 
 // PublicRoutes are the only routes a caller who has not signed in may use.
 var PublicRoutes = []string{
@@ -19,20 +29,50 @@ var PublicRoutes = []string{
 
 func (s *Server) routes() []route {
 	return []route{
-		{"GET", "/api/v1/auth/status", true, s.status},
-		{"POST", "/api/v1/auth/setup", true, s.setup},
-		{"POST", "/api/v1/auth/login", true, s.login},
-		{"POST", "/api/v1/auth/logout", false, s.logout},
-		{"GET", "/api/v1/auth/me", false, s.me},
-		{"PATCH", "/api/v1/auth/me", false, s.updateMe},
-		{"GET", "/api/v1/auth/me/preferences", false, s.preferences},
-		{"PUT", "/api/v1/auth/me/preferences", false, s.setPreferences},
-		{"GET", "/api/v1/auth/users", false, s.listUsers},
-		{"POST", "/api/v1/auth/users", false, s.createUser},
-		{"GET", "/api/v1/auth/users/{user_id}", false, s.getUser},
-		{"PATCH", "/api/v1/auth/users/{user_id}", false, s.updateUser},
-		{"DELETE", "/api/v1/auth/users/{user_id}", false, s.deleteUser},
-		{"GET", "/api/v1/audit", false, s.auditLog},
+		{"GET", "/api/v1/auth/status", public, s.status},
+		{"POST", "/api/v1/auth/setup", public, s.setup},
+		{"POST", "/api/v1/auth/login", public, s.login},
+		{"POST", "/api/v1/auth/logout", signedIn, s.logout},
+		{"GET", "/api/v1/auth/me", signedIn, s.me},
+		{"PATCH", "/api/v1/auth/me", signedIn, s.updateMe},
+		{"GET", "/api/v1/auth/me/preferences", signedIn, s.preferences},
+		{"PUT", "/api/v1/auth/me/preferences", signedIn, s.setPreferences},
+		{"GET", "/api/v1/auth/users", signedIn, s.listUsers},
+		{"POST", "/api/v1/auth/users", signedIn, s.createUser},
+		{"GET", "/api/v1/auth/users/{user_id}", signedIn, s.getUser},
+		{"PATCH", "/api/v1/auth/users/{user_id}", signedIn, s.updateUser},
+		{"DELETE", "/api/v1/auth/users/{user_id}", signedIn, s.deleteUser},
+		{"GET", "/api/v1/audit", signedIn, s.auditLog},
+
+		{"POST", "/api/v1/boards/{$}", signedIn, s.createBoard},
+		{"POST", "/api/v1/boards", signedIn, s.createBoard},
+		{"GET", "/api/v1/boards/{$}", signedIn, s.listBoards},
+		{"GET", "/api/v1/boards", signedIn, s.listBoards},
+		{"POST", "/api/v1/boards/batch", signedIn, s.bulkBoards},
+		{"GET", "/api/v1/boards/{board_id}", signedIn, s.getBoard},
+		{"PATCH", "/api/v1/boards/{board_id}", signedIn, s.updateBoard},
+		{"DELETE", "/api/v1/boards/{board_id}", signedIn, s.deleteBoard},
+		{"GET", "/api/v1/boards/{board_id}/image_names", signedIn, s.boardImageNames},
+		{"GET", "/api/v1/boards/{board_id}/shares", signedIn, s.listShares},
+		{"POST", "/api/v1/boards/{board_id}/shares", signedIn, s.shareBoard},
+		{"DELETE", "/api/v1/boards/{board_id}/shares/{user_id}", signedIn, s.unshareBoard},
+		{"GET", "/api/v1/boards/{board_id}/share_candidates", signedIn, s.shareCandidates},
+		{"GET", "/api/v1/boards/{board_id}/download", media, s.downloadBoard},
+
+		{"POST", "/api/v1/images/upload", signedIn, s.uploadImage},
+		{"GET", "/api/v1/images/{$}", signedIn, s.listImages},
+		{"GET", "/api/v1/images", signedIn, s.listImages},
+		{"GET", "/api/v1/images/i/{image_name}", signedIn, s.getImage},
+		{"PATCH", "/api/v1/images/i/{image_name}", signedIn, s.updateImage},
+		{"DELETE", "/api/v1/images/i/{image_name}", signedIn, s.deleteImage},
+		{"GET", "/api/v1/images/i/{image_name}/full", media, s.imageFile(false)},
+		{"GET", "/api/v1/images/i/{image_name}/thumbnail", media, s.imageFile(true)},
+		{"POST", "/api/v1/images/delete", signedIn, s.deleteImages},
+		{"POST", "/api/v1/images/star", signedIn, s.starImages(true)},
+		{"POST", "/api/v1/images/unstar", signedIn, s.starImages(false)},
+		{"POST", "/api/v1/images/download", signedIn, s.downloadImages},
+		{"POST", "/api/v1/board_images/batch", signedIn, s.addToBoard},
+		{"POST", "/api/v1/board_images/batch/delete", signedIn, s.removeFromBoard},
 	}
 }
 
@@ -41,7 +81,7 @@ func (s *Server) routes() []route {
 func (s *Server) Routes() map[string]bool {
 	out := map[string]bool{}
 	for _, r := range s.routes() {
-		out[r.method+" "+r.pattern] = r.public
+		out[r.method+" "+r.pattern] = r.access == public
 	}
 	return out
 }

@@ -16,9 +16,11 @@ import (
 
 // Services are what the API serves.
 type Services struct {
-	Auth  app.AuthService
-	Users app.UserService
-	Audit app.AuditService
+	Auth   app.AuthService
+	Users  app.UserService
+	Audit  app.AuditService
+	Boards app.BoardService
+	Images app.ImageService
 }
 
 // Server is the HTTP face of Easel.
@@ -41,8 +43,8 @@ func New(svc Services, assets fs.FS, log *slog.Logger, extraHosts ...string) *Se
 	}
 	for _, r := range s.routes() {
 		var h http.Handler = r.handler
-		if !r.public {
-			h = s.authenticated(h)
+		if r.access != public {
+			h = s.authenticated(h, r.access == media)
 		}
 		s.mux.Handle(r.method+" "+r.pattern, h)
 	}
@@ -100,10 +102,14 @@ func (r *statusRecorder) Flush() {
 	}
 }
 
-// authenticated resolves the bearer token to the acting user, or answers 401.
-func (s *Server) authenticated(next http.Handler) http.Handler {
+// authenticated resolves the bearer token (or, for media, the session
+// cookie) to the acting user, or answers 401.
+func (s *Server) authenticated(next http.Handler, cookieOK bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if c, err := r.Cookie(sessionCookie); !ok && cookieOK && err == nil {
+			token, ok = c.Value, true
+		}
 		if !ok || token == "" {
 			writeError(w, app.ErrNotSignedIn)
 			return

@@ -32,9 +32,11 @@ func newServer(t *testing.T) *apiClient {
 	t.Cleanup(func() { db.Close() })
 	logs := &strings.Builder{}
 	api := httpapi.New(httpapi.Services{
-		Auth:  store.NewAuthService(db),
-		Users: store.NewUserService(db),
-		Audit: store.NewAuditService(db),
+		Auth:   store.NewAuthService(db),
+		Users:  store.NewUserService(db),
+		Audit:  store.NewAuditService(db),
+		Boards: store.NewBoardService(db),
+		Images: store.NewImageService(db),
 	}, fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Easel</title>")}}, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
@@ -118,7 +120,7 @@ func TestEveryRouteIsAuthenticated(t *testing.T) {
 			continue
 		}
 		method, pattern, _ := strings.Cut(r, " ")
-		path := strings.NewReplacer("{user_id}", "some-id").Replace(pattern)
+		path := strings.NewReplacer("{user_id}", "some-id", "{board_id}", "some-board", "{image_name}", "some.png", "{$}", "").Replace(pattern)
 		for _, token := range []string{"", "not-a-token"} {
 			if status, _, _ := c.do(method, path, token, `{}`); status != http.StatusUnauthorized {
 				t.Errorf("%s %s with token %q = %d, want 401", method, path, token, status)

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"bytes"
+	"context"
+
+	"easel/app"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// fileRef names an image's files, to remove once the records are gone.
+type fileRef struct{ owner, name string }
+
+// DeleteBoard deletes a board: its owner or an admin. With includeImages the
+// caller's own images on it are deleted (every image, for an admin); the
+// others become their owners' uncategorized images.
+func (s *BoardService) DeleteBoard(ctx context.Context, boardID string, includeImages bool) (*app.BulkResult, error) {
+	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
+	var gone []fileRef
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		gone, err = s.db.deleteBoardTx(tx, actor, boardID, includeImages, res)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.db.removeFiles(gone)
+	return res, nil
+}
+
+// deleteBoardTx deletes one board in tx, noting in res the images it deleted
+// and returning their files.
+func (db *DB) deleteBoardTx(tx *bolt.Tx, actor *userRecord, boardID string, includeImages bool, res *app.BulkResult) ([]fileRef, error) {
+	b, acc, err := boardAccess(tx, actor, boardID)
+	if err != nil {
+		return nil, err
+	}
+	if !acc.CanManage() {
+		return nil, app.Errorf(app.EFORBIDDEN, "Only the board's owner can delete it.")
+	}
+	var recs []*imageRecord
+	prefix := rangePrefix(b.ID)
+	c := tx.Bucket(bucketImagesByBoard).Cursor()
+	var keys [][]byte
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+		r, err := getImage(tx, string(v))
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			recs = append(recs, r)
+		}
+	}
+	for _, k := range keys {
+		if err := tx.Bucket(bucketImagesByBoard).Delete(k); err != nil {
+			return nil, err
+		}
+	}
+	var gone []fileRef
+	for _, r := range recs {
+		if includeImages && (acc.Admin || r.Owner == actor.UserID) {
+			if err := tx.Bucket(bucketImages).Delete([]byte(r.Name)); err != nil {
+				return nil, err
+			}
+			gone = append(gone, fileRef{r.Owner, r.Name})
+			res.Done = append(res.Done, r.Name)
+			continue
+		}
+		r.Board = ""
+		if err := putImage(tx, r); err != nil {
+			return nil, err
+		}
+		if err := placeImage(tx, r, nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := indexBoard(tx, b, true); err != nil {
+		return nil, err
+	}
+	if err := eachShare(tx, b.ID, func(userID string, _ shareRecord) error {
+		return tx.Bucket(bucketShares).Delete(shareKey(b.ID, userID))
+	}); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bucketBoards).Delete([]byte(b.ID)); err != nil {
+		return nil, err
+	}
+	if err := db.intendRemoval(gone); err != nil {
+		return nil, err
+	}
+	return gone, db.audit(tx, actor.UserID, app.AuditBoardDeleted, b.ID, b.Name)
+}
+
+// BulkBoards archives, unarchives or deletes many boards in one transaction,
+// skipping (with the reason) those the caller may not change.
+func (s *BoardService) BulkBoards(ctx context.Context, op app.BoardOp, boardIDs []string) (*app.BulkResult, error) {
+	if len(boardIDs) > app.MaxBulk {
+		return nil, app.Errorf(app.EINVALID, "At most %d boards at once.", app.MaxBulk)
+	}
+	switch op {
+	case app.BoardArchive, app.BoardUnarchive, app.BoardDelete, app.BoardDeleteWithImages:
+	default:
+		return nil, app.Errorf(app.EINVALID, "Unknown operation %q: use archive, unarchive, delete or delete_with_images.", op)
+	}
+	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
+	var gone []fileRef
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range boardIDs {
+			var err error
+			switch op {
+			case app.BoardArchive, app.BoardUnarchive:
+				err = s.db.setArchivedTx(tx, actor, id, op == app.BoardArchive)
+			default:
+				var files []fileRef
+				files, err = s.db.deleteBoardTx(tx, actor, id, op == app.BoardDeleteWithImages, &app.BulkResult{})
+				gone = append(gone, files...)
+			}
+			if app.ErrorCode(err) == app.EINTERNAL {
+				return err
+			}
+			if err != nil {
+				res.Skip(id, err)
+			} else {
+				res.Done = append(res.Done, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.db.removeFiles(gone)
+	return res, nil
+}
+
+func (db *DB) setArchivedTx(tx *bolt.Tx, actor *userRecord, boardID string, archived bool) error {
+	before, acc, err := boardAccess(tx, actor, boardID)
+	if err != nil {
+		return err
+	}
+	if !acc.CanManage() {
+		return app.Errorf(app.EFORBIDDEN, "Only the board's owner can archive it.")
+	}
+	after := *before
+	after.Archived, after.Updated = archived, db.now()
+	if err := putBoard(tx, &after); err != nil {
+		return err
+	}
+	return reindexBoard(tx, before, &after)
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"time"
+
+	"easel/app"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	bucketBoards        = []byte("boards")          // board_id → boardRecord
+	bucketBoardsAll     = []byte("boards_all")      // seq → board index value (admins' list)
+	bucketBoardsByOwner = []byte("boards_by_owner") // owner 0 seq → board index value
+	bucketBoardsVisible = []byte("boards_visible")  // seq → board index value, for shared and public boards
+	bucketShares        = []byte("shares")          // board_id 0 user_id → shareRecord
+	bucketSharesByUser  = []byte("shares_by_user")  // user_id 0 board seq → board index value
+)
+
+// boardRecord is a board as stored. Count and Cover are kept up to date with
+// every image that comes or goes, so a listing reads no images.
+type boardRecord struct {
+	ID, Name, Owner  string
+	Created, Updated time.Time
+	Archived         bool
+	Visibility       app.Visibility
+	Cover            string
+	Count            int
+	Seq              uint64
+}
+
+const boardFormat = 1
+
+func (b *boardRecord) encode() []byte {
+	e := encoder{b: make([]byte, 0, 128)}
+	e.uint(boardFormat)
+	e.str(b.ID)
+	e.str(b.Name)
+	e.str(b.Owner)
+	e.time(b.Created)
+	e.time(b.Updated)
+	e.bool(b.Archived)
+	e.str(string(b.Visibility))
+	e.str(b.Cover)
+	e.uint(uint64(b.Count))
+	e.uint(b.Seq)
+	return e.b
+}
+
+func decodeBoard(data []byte) (*boardRecord, error) {
+	d := decoder{b: data}
+	if d.uint() != boardFormat {
+		return nil, errCorrupt
+	}
+	b := &boardRecord{
+		ID: d.str(), Name: d.str(), Owner: d.str(),
+		Created: d.time(), Updated: d.time(), Archived: d.bool(),
+		Visibility: app.Visibility(d.str()), Cover: d.str(), Count: int(d.uint()), Seq: d.uint(),
+	}
+	return b, d.err
+}
+
+func getBoard(tx *bolt.Tx, id string) (*boardRecord, error) {
+	data := tx.Bucket(bucketBoards).Get([]byte(id))
+	if data == nil {
+		return nil, nil
+	}
+	return decodeBoard(data)
+}
+
+func putBoard(tx *bolt.Tx, b *boardRecord) error {
+	return tx.Bucket(bucketBoards).Put([]byte(b.ID), b.encode())
+}
+
+// The index entries of a board carry its id and whether it is archived, so
+// a listing can skip archived boards and count the rest without reading them.
+const flagArchived = 1
+
+func indexValue(b *boardRecord) []byte {
+	var flags byte
+	if b.Archived {
+		flags |= flagArchived
+	}
+	return append([]byte(b.ID), flags)
+}
+
+func parseIndexValue(v []byte) (id string, archived bool) {
+	return string(v[:len(v)-1]), v[len(v)-1]&flagArchived != 0
+}
+
+// indexBoard writes (or with remove, deletes) every index entry of b.
+func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
+	put := func(bucket []byte, key []byte) error {
+		if remove {
+			return tx.Bucket(bucket).Delete(key)
+		}
+		return tx.Bucket(bucket).Put(key, indexValue(b))
+	}
+	if err := put(bucketBoardsAll, seqKey(b.Seq)); err != nil {
+		return err
+	}
+	if err := put(bucketBoardsByOwner, prefixed(b.Owner, b.Seq)); err != nil {
+		return err
+	}
+	if b.Visibility != app.VisibilityPrivate {
+		if err := put(bucketBoardsVisible, seqKey(b.Seq)); err != nil {
+			return err
+		}
+	}
+	return eachShare(tx, b.ID, func(userID string, _ shareRecord) error {
+		return put(bucketSharesByUser, prefixed(userID, b.Seq))
+	})
+}
+
+// reindexBoard moves b's index entries from how it was to how it is.
+func reindexBoard(tx *bolt.Tx, before, after *boardRecord) error {
+	if err := indexBoard(tx, before, true); err != nil {
+		return err
+	}
+	return indexBoard(tx, after, false)
+}
+
+// shareRecord is one named user's role on a board.
+type shareRecord struct {
+	Role app.Role
+	At   time.Time
+}
+
+func shareKey(boardID, userID string) []byte {
+	return append(append([]byte(boardID), 0), userID...)
+}
+
+func encodeShare(s shareRecord) []byte {
+	return append(binary.BigEndian.AppendUint64(nil, uint64(s.At.UnixNano())), s.Role...)
+}
+
+func decodeShare(v []byte) shareRecord {
+	if len(v) < 8 {
+		return shareRecord{}
+	}
+	return shareRecord{At: time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC(), Role: app.Role(v[8:])}
+}
+
+// roleOf is the role boardID was shared with userID, RoleNone if it was not.
+func roleOf(tx *bolt.Tx, boardID, userID string) app.Role {
+	v := tx.Bucket(bucketShares).Get(shareKey(boardID, userID))
+	if v == nil {
+		return app.RoleNone
+	}
+	return decodeShare(v).Role
+}
+
+func eachShare(tx *bolt.Tx, boardID string, fn func(userID string, s shareRecord) error) error {
+	prefix := rangePrefix(boardID)
+	c := tx.Bucket(bucketShares).Cursor()
+	var users []string
+	var shares []shareRecord
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		users = append(users, string(k[len(prefix):]))
+		shares = append(shares, decodeShare(v))
+	}
+	// fn may write to other buckets; the cursor is done before it runs.
+	for i := range users {
+		if err := fn(users[i], shares[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,272 @@
+package store
+
+import (
+	"bytes"
+	"context"
+
+	"easel/app"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// BoardService keeps boards and their shares.
+type BoardService struct{ db *DB }
+
+// NewBoardService returns the board service of db.
+func NewBoardService(db *DB) *BoardService { return &BoardService{db: db} }
+
+var _ app.BoardService = (*BoardService)(nil)
+
+// boardAccess finds a board and the actor's access to it. To an actor who
+// may not see it, it does not exist.
+func boardAccess(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, app.BoardAccess, error) {
+	b, err := getBoard(tx, boardID)
+	if err != nil {
+		return nil, app.BoardAccess{}, err
+	}
+	if b == nil {
+		return nil, app.BoardAccess{}, app.ErrBoardNotFound
+	}
+	acc := app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, roleOf(tx, b.ID, actor.UserID))
+	if !acc.CanSee() {
+		return nil, acc, app.ErrBoardNotFound
+	}
+	return b, acc, nil
+}
+
+// names looks up display names once per transaction.
+type names struct {
+	tx    *bolt.Tx
+	cache map[string]string
+}
+
+func newNames(tx *bolt.Tx) *names { return &names{tx: tx, cache: map[string]string{}} }
+
+func (n *names) of(userID string) string {
+	if name, ok := n.cache[userID]; ok {
+		return name
+	}
+	name := "Deleted profile"
+	if u, err := getUser(n.tx, userID); err == nil && u != nil {
+		name = u.DisplayName
+	}
+	n.cache[userID] = name
+	return name
+}
+
+// view is the board as the actor sees it.
+func (b *boardRecord) view(acc app.BoardAccess, owners *names) *app.Board {
+	out := &app.Board{
+		BoardID: b.ID, BoardName: b.Name, UserID: b.Owner, CreatedAt: b.Created, UpdatedAt: b.Updated,
+		Archived: b.Archived, Visibility: b.Visibility, ImageCount: b.Count, OwnerName: owners.of(b.Owner),
+		MyRole: acc.Label(), CanAdd: acc.CanAdd(), CanManage: acc.CanManage(),
+	}
+	if b.Cover != "" {
+		cover := b.Cover
+		out.CoverImageName = &cover
+	}
+	return out
+}
+
+// CreateBoard makes a private board owned by the caller.
+func (s *BoardService) CreateBoard(ctx context.Context, name string) (*app.Board, error) {
+	name, err := app.CleanBoardName(name)
+	if err != nil {
+		return nil, err
+	}
+	var out *app.Board
+	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		seq, err := tx.Bucket(bucketBoards).NextSequence()
+		if err != nil {
+			return err
+		}
+		now := s.db.now()
+		b := &boardRecord{ID: uuid.NewString(), Name: name, Owner: actor.UserID, Created: now, Updated: now, Visibility: app.VisibilityPrivate, Seq: seq}
+		if err := putBoard(tx, b); err != nil {
+			return err
+		}
+		if err := indexBoard(tx, b, false); err != nil {
+			return err
+		}
+		out = b.view(app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, app.RoleNone), newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// FindBoard returns one board the caller may see.
+func (s *BoardService) FindBoard(ctx context.Context, boardID string) (*app.Board, error) {
+	var out *app.Board
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		b, acc, err := boardAccess(tx, actor, boardID)
+		if err != nil {
+			return err
+		}
+		out = b.view(acc, newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// ListBoards lists the boards the caller may see, newest first: their own,
+// those shared with them, and everyone's shared and public boards (admins:
+// every board). Each source is an index sorted by age; the listing merges
+// them, so it reads only the boards on the page.
+func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.BoardPage, error) {
+	limit := app.ClampLimit(f.Limit)
+	offset := max(f.Offset, 0)
+	page := &app.BoardPage{Items: []*app.Board{}, Offset: offset, Limit: limit}
+	if f.All {
+		page.Offset, page.Limit = 0, 0
+	}
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var streams []*seqStream
+		if app.CanManageUsers(&actor.User) {
+			streams = []*seqStream{newSeqStream(tx.Bucket(bucketBoardsAll), nil)}
+		} else {
+			streams = []*seqStream{
+				newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID)),
+				newSeqStream(tx.Bucket(bucketSharesByUser), rangePrefix(actor.UserID)),
+				newSeqStream(tx.Bucket(bucketBoardsVisible), nil),
+			}
+		}
+		var ids []string
+		mergeNewestFirst(streams, func(v []byte) {
+			id, archived := parseIndexValue(v)
+			if archived && !f.IncludeArchived {
+				return
+			}
+			if f.All || (page.Total >= offset && page.Total < offset+limit) {
+				ids = append(ids, id)
+			}
+			page.Total++
+		})
+		owners := newNames(tx)
+		for _, id := range ids {
+			b, err := getBoard(tx, id)
+			if err != nil {
+				return err
+			}
+			if b == nil {
+				continue
+			}
+			acc := app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, roleOf(tx, b.ID, actor.UserID))
+			page.Items = append(page.Items, b.view(acc, owners))
+		}
+		return nil
+	})
+	return page, err
+}
+
+// seqStream walks one index range from its newest key to its oldest. Keys
+// end in a big-endian sequence number.
+type seqStream struct {
+	c      *bolt.Cursor
+	prefix []byte
+	k, v   []byte
+}
+
+func newSeqStream(b *bolt.Bucket, prefix []byte) *seqStream {
+	s := &seqStream{c: b.Cursor(), prefix: prefix}
+	s.k, s.v = lastInRange(s.c, prefix)
+	return s
+}
+
+func (s *seqStream) seq() []byte { return s.k[len(s.k)-8:] }
+
+func (s *seqStream) next() {
+	if s.k, s.v = s.c.Prev(); s.k != nil && !bytes.HasPrefix(s.k, s.prefix) {
+		s.k, s.v = nil, nil
+	}
+}
+
+// mergeNewestFirst calls fn with each distinct entry of the streams, newest
+// first; a board found in several streams comes once.
+func mergeNewestFirst(streams []*seqStream, fn func(v []byte)) {
+	for {
+		var top *seqStream
+		for _, s := range streams {
+			if s.k != nil && (top == nil || bytes.Compare(s.seq(), top.seq()) > 0) {
+				top = s
+			}
+		}
+		if top == nil {
+			return
+		}
+		fn(top.v)
+		seq := bytes.Clone(top.seq())
+		for _, s := range streams {
+			if s.k != nil && bytes.Equal(s.seq(), seq) {
+				s.next()
+			}
+		}
+	}
+}
+
+// UpdateBoard renames, archives or changes the visibility of a board: its
+// owner or an admin.
+func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.BoardUpdate) (*app.Board, error) {
+	var name string
+	if upd.BoardName != nil {
+		var err error
+		if name, err = app.CleanBoardName(*upd.BoardName); err != nil {
+			return nil, err
+		}
+	}
+	if upd.Visibility != nil && !upd.Visibility.Valid() {
+		return nil, app.Errorf(app.EINVALID, "Visibility must be private, shared or public, not %q.", *upd.Visibility)
+	}
+	var out *app.Board
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		before, acc, err := boardAccess(tx, actor, boardID)
+		if err != nil {
+			return err
+		}
+		if !acc.CanManage() {
+			return app.Errorf(app.EFORBIDDEN, "Only the board's owner can change it.")
+		}
+		after := *before
+		if upd.BoardName != nil {
+			after.Name = name
+		}
+		if upd.Archived != nil {
+			after.Archived = *upd.Archived
+		}
+		if upd.Visibility != nil {
+			after.Visibility = *upd.Visibility
+		}
+		after.Updated = s.db.now()
+		if err := putBoard(tx, &after); err != nil {
+			return err
+		}
+		if err := reindexBoard(tx, before, &after); err != nil {
+			return err
+		}
+		if after.Visibility != before.Visibility {
+			if err := s.db.audit(tx, actor.UserID, app.AuditBoardVisibility, after.ID, string(after.Visibility)); err != nil {
+				return err
+			}
+		}
+		acc.Visibility = after.Visibility
+		out = after.view(acc, newNames(tx))
+		return nil
+	})
+	return out, err
+}

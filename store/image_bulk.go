@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+
+	"easel/app"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// eachImage runs fn on each named image, in one write transaction. An image
+// the caller may not see, or may not change this way, is skipped with the
+// reason; any other error undoes the whole call.
+func (s *ImageService) eachImage(ctx context.Context, names []string, fn func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error) (*app.BulkResult, error) {
+	if len(names) > app.MaxBulk {
+		return nil, app.Errorf(app.EINVALID, "At most %d images at once.", app.MaxBulk)
+	}
+	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, name := range names {
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			r, board, perms, err := imageAccess(tx, actor, name)
+			if err == nil {
+				err = fn(tx, actor, r, board, perms)
+			}
+			switch app.ErrorCode(err) {
+			case "":
+				res.Done = append(res.Done, name)
+			case app.EINTERNAL:
+				return err
+			default:
+				res.Skip(name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// DeleteImages deletes images, files and all.
+func (s *ImageService) DeleteImages(ctx context.Context, names []string) (*app.BulkResult, error) {
+	var gone []fileRef
+	res, err := s.eachImage(ctx, names, func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error {
+		if !p.delete {
+			return app.Errorf(app.EFORBIDDEN, "You cannot delete this image: it is not yours, and the board is not yours.")
+		}
+		if err := unplaceImage(tx, r, board); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketImages).Delete([]byte(r.Name)); err != nil {
+			return err
+		}
+		gone = append(gone, fileRef{r.Owner, r.Name})
+		return s.db.intendRemoval([]fileRef{{r.Owner, r.Name}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.db.removeFiles(gone)
+	return res, nil
+}
+
+// StarImages stars or unstars images.
+func (s *ImageService) StarImages(ctx context.Context, names []string, starred bool) (*app.BulkResult, error) {
+	return s.eachImage(ctx, names, func(tx *bolt.Tx, _ *userRecord, r *imageRecord, _ *boardRecord, p imagePerms) error {
+		return starTx(tx, r, p, starred)
+	})
+}
+
+func starTx(tx *bolt.Tx, r *imageRecord, p imagePerms, starred bool) error {
+	if !p.change {
+		return app.Errorf(app.EFORBIDDEN, "You can look at this image but not change it.")
+	}
+	r.Starred = starred
+	return putImage(tx, r)
+}
+
+// AddToBoard moves the caller's images onto a board they may add to.
+func (s *ImageService) AddToBoard(ctx context.Context, boardID string, names []string) (*app.BulkResult, error) {
+	if err := s.checkCanAdd(ctx, boardID); err != nil {
+		return nil, err
+	}
+	return s.eachImage(ctx, names, func(tx *bolt.Tx, actor *userRecord, r *imageRecord, from *boardRecord, p imagePerms) error {
+		to, err := addableBoard(tx, actor, boardID)
+		if err != nil {
+			return err
+		}
+		if !p.own && !app.CanManageUsers(&actor.User) {
+			return app.Errorf(app.EFORBIDDEN, "Only its owner can move this image to another board.")
+		}
+		if from != nil && !p.takeOff {
+			return app.Errorf(app.EFORBIDDEN, "You cannot take this image off its board.")
+		}
+		if to != nil && from != nil && to.ID == from.ID {
+			return nil
+		}
+		return moveTx(tx, r, from, to)
+	})
+}
+
+// RemoveFromBoard takes images off their boards; they become their owners'
+// uncategorized images.
+func (s *ImageService) RemoveFromBoard(ctx context.Context, names []string) (*app.BulkResult, error) {
+	return s.eachImage(ctx, names, func(tx *bolt.Tx, _ *userRecord, r *imageRecord, from *boardRecord, p imagePerms) error {
+		if from == nil {
+			return nil
+		}
+		if !p.takeOff {
+			return app.Errorf(app.EFORBIDDEN, "You cannot take this image off the board.")
+		}
+		return moveTx(tx, r, from, nil)
+	})
+}
+
+// moveTx files r under board to (nil: its owner's uncategorized).
+func moveTx(tx *bolt.Tx, r *imageRecord, from, to *boardRecord) error {
+	if err := unplaceImage(tx, r, from); err != nil {
+		return err
+	}
+	r.Board = ""
+	if to != nil {
+		r.Board = to.ID
+	}
+	if err := putImage(tx, r); err != nil {
+		return err
+	}
+	return placeImage(tx, r, to)
+}
+
+// Downloadable lists the images of a board, or the named ones, that the
+// caller may see.
+func (s *ImageService) Downloadable(ctx context.Context, boardID string, names []string) ([]*app.Image, error) {
+	if boardID != "" {
+		var err error
+		if names, err = s.ImageNames(ctx, boardID); err != nil {
+			return nil, err
+		}
+	}
+	out := []*app.Image{}
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		owners := newNames(tx)
+		for _, name := range names {
+			r, _, perms, err := imageAccess(tx, actor, name)
+			if app.ErrorCode(err) == app.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, r.view(perms, owners))
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	bucketImages        = []byte("images")          // image_name → imageRecord
+	bucketImagesByBoard = []byte("images_by_board") // board_id 0 seq → image_name
+	bucketImagesLoose   = []byte("images_loose")    // owner 0 seq → image_name: uncategorized
+	bucketLooseCounts   = []byte("loose_counts")    // owner → count of uncategorized images
+)
+
+// imageRecord is an image as stored.
+type imageRecord struct {
+	Name, Owner, Board string // Board is "" for uncategorized
+	Width, Height      int
+	Created            time.Time
+	Starred            bool
+	Size               int64
+	ContentType        string
+	ThumbType          string
+	OriginalName       string
+	Seq                uint64
+	Metadata           []byte
+}
+
+const imageFormat = 1
+
+func (r *imageRecord) encode() []byte {
+	e := encoder{b: make([]byte, 0, 160+len(r.Metadata))}
+	e.uint(imageFormat)
+	e.str(r.Name)
+	e.str(r.Owner)
+	e.str(r.Board)
+	e.uint(uint64(r.Width))
+	e.uint(uint64(r.Height))
+	e.time(r.Created)
+	e.bool(r.Starred)
+	e.int(r.Size)
+	e.str(r.ContentType)
+	e.str(r.ThumbType)
+	e.str(r.OriginalName)
+	e.uint(r.Seq)
+	e.bytes(r.Metadata)
+	return e.b
+}
+
+func decodeImage(data []byte) (*imageRecord, error) {
+	d := decoder{b: data}
+	if d.uint() != imageFormat {
+		return nil, errCorrupt
+	}
+	r := &imageRecord{
+		Name: d.str(), Owner: d.str(), Board: d.str(),
+		Width: int(d.uint()), Height: int(d.uint()), Created: d.time(), Starred: d.bool(),
+		Size: d.int(), ContentType: d.str(), ThumbType: d.str(), OriginalName: d.str(), Seq: d.uint(),
+	}
+	if m := d.bytes(); len(m) > 0 {
+		r.Metadata = bytes.Clone(m)
+	}
+	return r, d.err
+}
+
+func getImage(tx *bolt.Tx, name string) (*imageRecord, error) {
+	data := tx.Bucket(bucketImages).Get([]byte(name))
+	if data == nil {
+		return nil, nil
+	}
+	return decodeImage(data)
+}
+
+func putImage(tx *bolt.Tx, r *imageRecord) error {
+	return tx.Bucket(bucketImages).Put([]byte(r.Name), r.encode())
+}
+
+// placeImage files r under its board (counting it and updating the cover)
+// or among its owner's uncategorized images.
+func placeImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
+	if board == nil {
+		if err := tx.Bucket(bucketImagesLoose).Put(prefixed(r.Owner, r.Seq), []byte(r.Name)); err != nil {
+			return err
+		}
+		return addLooseCount(tx, r.Owner, 1)
+	}
+	if err := tx.Bucket(bucketImagesByBoard).Put(prefixed(board.ID, r.Seq), []byte(r.Name)); err != nil {
+		return err
+	}
+	board.Count++
+	board.Cover = newestOnBoard(tx, board.ID)
+	return putBoard(tx, board)
+}
+
+// unplaceImage takes r out of its board's (or its owner's uncategorized) index.
+func unplaceImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
+	if board == nil {
+		if err := tx.Bucket(bucketImagesLoose).Delete(prefixed(r.Owner, r.Seq)); err != nil {
+			return err
+		}
+		return addLooseCount(tx, r.Owner, -1)
+	}
+	if err := tx.Bucket(bucketImagesByBoard).Delete(prefixed(board.ID, r.Seq)); err != nil {
+		return err
+	}
+	board.Count--
+	board.Cover = newestOnBoard(tx, board.ID)
+	return putBoard(tx, board)
+}
+
+// newestOnBoard is the board's newest image, its cover; "" when it has none.
+func newestOnBoard(tx *bolt.Tx, boardID string) string {
+	_, v := lastInRange(tx.Bucket(bucketImagesByBoard).Cursor(), rangePrefix(boardID))
+	return string(v)
+}
+
+func looseCount(tx *bolt.Tx, owner string) int {
+	v := tx.Bucket(bucketLooseCounts).Get([]byte(owner))
+	if len(v) != 8 {
+		return 0
+	}
+	return int(binary.BigEndian.Uint64(v))
+}
+
+func addLooseCount(tx *bolt.Tx, owner string, delta int) error {
+	n := max(looseCount(tx, owner)+delta, 0)
+	return tx.Bucket(bucketLooseCounts).Put([]byte(owner), binary.BigEndian.AppendUint64(nil, uint64(n)))
+}
+
+// lastInRange positions c on the last key starting with prefix.
+func lastInRange(c *bolt.Cursor, prefix []byte) (k, v []byte) {
+	end := append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	if k, _ = c.Seek(end); k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil, nil
+	}
+	return k, v
+}
+
+// prevInRange steps c back one key, staying within prefix.
+func prevInRange(c *bolt.Cursor, prefix []byte) (k, v []byte) {
+	if k, v = c.Prev(); k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil, nil
+	}
+	return k, v
+}
+
+// seekBefore positions c on the newest key of the range older than seq: one
+// seek, however deep the page.
+func seekBefore(c *bolt.Cursor, prefix []byte, seq uint64) (k, v []byte) {
+	target := binary.BigEndian.AppendUint64(bytes.Clone(prefix), seq)
+	if k, _ = c.Seek(target); k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil, nil
+	}
+	return k, v
+}

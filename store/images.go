@@ -1,0 +1,367 @@
+package store
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"easel/app"
+	"easel/app/imaging"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ThumbnailSize is the longest side of a thumbnail, in pixels.
+const ThumbnailSize = 256
+
+// ImageService keeps images, their files and who may see them.
+type ImageService struct {
+	db *DB
+	// Limits bound what an import may be.
+	Limits imaging.Limits
+}
+
+// NewImageService returns the image service of db.
+func NewImageService(db *DB) *ImageService { return &ImageService{db: db} }
+
+var _ app.ImageService = (*ImageService)(nil)
+
+// imageAccess finds an image and the actor's access to the board it is on.
+// To an actor who may not see it, it does not exist.
+func imageAccess(tx *bolt.Tx, actor *userRecord, name string) (*imageRecord, *boardRecord, imagePerms, error) {
+	if !app.ValidImageName(name) {
+		return nil, nil, imagePerms{}, app.ErrImageNotFound
+	}
+	r, err := getImage(tx, name)
+	if err != nil {
+		return nil, nil, imagePerms{}, err
+	}
+	if r == nil {
+		return nil, nil, imagePerms{}, app.ErrImageNotFound
+	}
+	own := r.Owner == actor.UserID
+	if r.Board == "" {
+		if !app.CanSeeLooseImage(&actor.User, r.Owner) {
+			return nil, nil, imagePerms{}, app.ErrImageNotFound
+		}
+		return r, nil, imagePerms{own: own, change: true, delete: true}, nil
+	}
+	b, acc, err := boardAccess(tx, actor, r.Board)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return nil, nil, imagePerms{}, app.ErrImageNotFound
+	}
+	if err != nil {
+		return nil, nil, imagePerms{}, err
+	}
+	return r, b, imagePerms{own: own, onBoard: true, acc: acc,
+		change: acc.CanTakeOff(own), takeOff: acc.CanTakeOff(own), delete: acc.CanDeleteImage(own)}, nil
+}
+
+// imagePerms is what the actor may do with one image they can see.
+type imagePerms struct {
+	own, onBoard            bool
+	acc                     app.BoardAccess
+	change, takeOff, delete bool
+}
+
+func (r *imageRecord) view(p imagePerms, owners *names) *app.Image {
+	img := &app.Image{
+		ImageName: r.Name, UserID: r.Owner, OwnerName: owners.of(r.Owner), Width: r.Width, Height: r.Height,
+		CreatedAt: r.Created, Starred: r.Starred, OriginalName: r.OriginalName, Size: r.Size,
+		ContentType: r.ContentType, Metadata: r.Metadata, CanTakeOff: p.takeOff, CanDelete: p.delete,
+	}
+	if r.Board != "" {
+		board := r.Board
+		img.BoardID = &board
+	}
+	img.SetURLs()
+	return img
+}
+
+// Import checks that data is a PNG, JPEG or WebP image, makes its thumbnail
+// and stores it on boardID ("" for uncategorized).
+func (s *ImageService) Import(ctx context.Context, boardID, fileName string, data []byte) (*app.Image, error) {
+	// Check access before the work of decoding.
+	if err := s.checkCanAdd(ctx, boardID); err != nil {
+		return nil, err
+	}
+	info, img, err := imaging.Inspect(fileName, data, s.Limits)
+	if err != nil {
+		return nil, err
+	}
+	thumb, thumbType, err := imaging.EncodeThumbnail(imaging.Thumbnail(img, ThumbnailSize))
+	if err != nil {
+		return nil, err
+	}
+	return s.Add(ctx, app.NewImage{
+		BoardID: boardID, OriginalName: imaging.CleanName(fileName), Data: data, ContentType: info.ContentType,
+		Width: info.Width, Height: info.Height, Thumbnail: thumb, ThumbType: thumbType,
+	})
+}
+
+func (s *ImageService) checkCanAdd(ctx context.Context, boardID string) error {
+	return s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = addableBoard(tx, actor, boardID)
+		return err
+	})
+}
+
+// addableBoard finds the board the actor wants to add to; nil for uncategorized.
+func addableBoard(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, error) {
+	if boardID == "" || boardID == app.NoBoard {
+		return nil, nil
+	}
+	b, acc, err := boardAccess(tx, actor, boardID)
+	if err != nil {
+		return nil, err
+	}
+	if !acc.CanAdd() {
+		return nil, acc.Deny("add images")
+	}
+	return b, nil
+}
+
+var extensions = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+
+// Add stores a checked image: the files first (named in the journal,
+// synced, renamed into place), then the record, so that a record never
+// points at a missing file.
+func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, error) {
+	ext, ok := extensions[ni.ContentType]
+	if !ok {
+		return nil, app.Errorf(app.EINVALID, "Easel keeps PNG, JPEG and WebP images, not %s.", ni.ContentType)
+	}
+	var owner string
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		owner = actor.UserID
+		_, err = addableBoard(tx, actor, ni.BoardID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	name := uuid.NewString() + ext
+	files := s.db.files
+	if err := files.intend(owner, name); err != nil {
+		return nil, err
+	}
+	if err := files.write(kindImage, owner, name, ni.Data); err != nil {
+		return nil, err
+	}
+	if err := files.write(kindThumbnail, owner, name, ni.Thumbnail); err != nil {
+		files.remove(owner, name)
+		return nil, err
+	}
+	var out *app.Image
+	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if actor.UserID != owner {
+			return app.ErrNotSignedIn
+		}
+		board, err := addableBoard(tx, actor, ni.BoardID)
+		if err != nil {
+			return err
+		}
+		seq, err := tx.Bucket(bucketImages).NextSequence()
+		if err != nil {
+			return err
+		}
+		r := &imageRecord{
+			Name: name, Owner: owner, Width: ni.Width, Height: ni.Height, Created: s.db.now(),
+			Size: int64(len(ni.Data)), ContentType: ni.ContentType, ThumbType: ni.ThumbType,
+			OriginalName: ni.OriginalName, Seq: seq, Metadata: ni.Metadata,
+		}
+		if board != nil {
+			r.Board = board.ID
+		}
+		if err := putImage(tx, r); err != nil {
+			return err
+		}
+		if err := placeImage(tx, r, board); err != nil {
+			return err
+		}
+		_, _, perms, err := imageAccess(tx, actor, name)
+		out = r.view(perms, newNames(tx))
+		return err
+	})
+	if err != nil {
+		files.remove(owner, name)
+		return nil, err
+	}
+	return out, nil
+}
+
+// FindImage returns one image the caller may see.
+func (s *ImageService) FindImage(ctx context.Context, name string) (*app.Image, error) {
+	var out *app.Image
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r, _, perms, err := imageAccess(tx, actor, name)
+		if err != nil {
+			return err
+		}
+		out = r.view(perms, newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// OpenImage opens an image's file, or its thumbnail, for a caller who may see it.
+func (s *ImageService) OpenImage(ctx context.Context, name string, thumbnail bool) (io.ReadSeekCloser, *app.Image, error) {
+	img, err := s.FindImage(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	kind := kindImage
+	if thumbnail {
+		kind = kindThumbnail
+	}
+	f, err := s.db.files.open(kind, img.UserID, img.ImageName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if thumbnail {
+		var thumbType string
+		s.db.bolt.View(func(tx *bolt.Tx) error {
+			if r, _ := getImage(tx, name); r != nil {
+				thumbType = r.ThumbType
+			}
+			return nil
+		})
+		img.ContentType = thumbType
+	}
+	return f, img, nil
+}
+
+// ListImages lists a page of the images on a board the caller may see, or
+// of the caller's uncategorized images, newest first.
+func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.ImagePage, error) {
+	limit := app.ClampLimit(f.Limit)
+	page := &app.ImagePage{Items: []*app.Image{}, Offset: max(f.Offset, 0), Limit: limit}
+	var after uint64
+	if f.Cursor != "" {
+		var err error
+		if after, err = strconv.ParseUint(f.Cursor, 10, 64); err != nil {
+			return nil, app.Errorf(app.EINVALID, "The cursor %q is not one this list gave out.", f.Cursor)
+		}
+	}
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		bucket, prefix, err := s.imageRange(tx, actor, f.BoardID, &page.Total)
+		if err != nil {
+			return err
+		}
+		c := tx.Bucket(bucket).Cursor()
+		var k, v []byte
+		if f.Cursor != "" {
+			k, v = seekBefore(c, prefix, after)
+		} else {
+			k, v = lastInRange(c, prefix)
+			for i := 0; i < page.Offset && k != nil; i++ {
+				k, v = prevInRange(c, prefix)
+			}
+		}
+		owners := newNames(tx)
+		for ; k != nil && len(page.Items) < limit; k, v = prevInRange(c, prefix) {
+			r, err := getImage(tx, string(v))
+			if err != nil {
+				return err
+			}
+			_, _, perms, err := imageAccess(tx, actor, r.Name)
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, r.view(perms, owners))
+			if len(page.Items) == limit {
+				if nk, _ := prevInRange(c, prefix); nk != nil {
+					page.NextCursor = strconv.FormatUint(r.Seq, 10)
+				}
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// imageRange is the index range that lists a board's images, or the
+// actor's uncategorized ones, and how many there are.
+func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID string, total *int) (bucket, prefix []byte, err error) {
+	if boardID == "" || boardID == app.NoBoard {
+		*total = looseCount(tx, actor.UserID)
+		return bucketImagesLoose, rangePrefix(actor.UserID), nil
+	}
+	b, _, err := boardAccess(tx, actor, boardID)
+	if err != nil {
+		return nil, nil, err
+	}
+	*total = b.Count
+	return bucketImagesByBoard, rangePrefix(b.ID), nil
+}
+
+// ImageNames lists every image name on a board the caller may see (or their
+// uncategorized images), newest first.
+func (s *ImageService) ImageNames(ctx context.Context, boardID string) ([]string, error) {
+	out := []string{}
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var total int
+		bucket, prefix, err := s.imageRange(tx, actor, boardID, &total)
+		if err != nil {
+			return err
+		}
+		c := tx.Bucket(bucket).Cursor()
+		for k, v := lastInRange(c, prefix); k != nil; k, v = prevInRange(c, prefix) {
+			out = append(out, string(v))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdateImage stars or unstars one image.
+func (s *ImageService) UpdateImage(ctx context.Context, name string, upd app.ImageUpdate) (*app.Image, error) {
+	var out *app.Image
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r, _, perms, err := imageAccess(tx, actor, name)
+		if err != nil {
+			return err
+		}
+		if upd.Starred != nil {
+			if err := starTx(tx, r, perms, *upd.Starred); err != nil {
+				return err
+			}
+		}
+		out = r.view(perms, newNames(tx))
+		return nil
+	})
+	return out, err
+}
