@@ -59,6 +59,9 @@ func decodeBoard(data []byte) (*boardRecord, error) {
 		Created: d.time(), Updated: d.time(), Archived: d.bool(),
 		Visibility: app.Visibility(d.str()), Cover: d.str(), Count: int(d.uint()), Seq: d.uint(),
 	}
+	if b.Owner == "" {
+		b.Owner = app.SystemUserID // data from before profiles
+	}
 	return b, d.err
 }
 

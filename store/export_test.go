@@ -1,6 +1,10 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // SessionCount counts stored sessions, for tests.
 func (db *DB) SessionCount() int {
@@ -10,4 +14,55 @@ func (db *DB) SessionCount() int {
 		return nil
 	})
 	return n
+}
+
+// WriteOrphan writes an image's files the way an import does, then stops
+// before the record, as a crash would.
+func (db *DB) WriteOrphan(owner, name string, data []byte) error {
+	if err := db.files.intend(owner, name); err != nil {
+		return err
+	}
+	if err := db.files.write(kindImage, owner, name, data); err != nil {
+		return err
+	}
+	return db.files.write(kindThumbnail, owner, name, data)
+}
+
+// ImageFilesMissing lists records whose image or thumbnail file is missing.
+func (db *DB) ImageFilesMissing() ([]string, error) {
+	var missing []string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketImages).ForEach(func(k, v []byte) error {
+			r, err := decodeImage(v)
+			if err != nil {
+				return err
+			}
+			for _, kind := range []string{kindImage, kindThumbnail} {
+				if _, err := os.Stat(db.files.path(kind, r.Owner, r.Name)); err != nil {
+					missing = append(missing, kind+"/"+r.Name)
+				}
+			}
+			return nil
+		})
+	})
+	return missing, err
+}
+
+// ImageCount counts image records.
+func (db *DB) ImageCount() int {
+	n := 0
+	db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketImages).Stats().KeyN
+		return nil
+	})
+	return n
+}
+
+// OpenAtVersion opens a store knowing only its first n migrations, as an
+// older Easel would.
+func OpenAtVersion(dir string, n int) (*DB, error) {
+	all := migrations
+	migrations = migrations[:n]
+	defer func() { migrations = all }()
+	return Open(dir)
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"time"
 
+	"easel/app"
+
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -62,6 +64,9 @@ func decodeImage(data []byte) (*imageRecord, error) {
 	}
 	if m := d.bytes(); len(m) > 0 {
 		r.Metadata = bytes.Clone(m)
+	}
+	if r.Owner == "" {
+		r.Owner = app.SystemUserID // data from before profiles
 	}
 	return r, d.err
 }
