@@ -50,7 +50,7 @@ func (b *boardRecord) encode() []byte {
 }
 
 func decodeBoard(data []byte) (*boardRecord, error) {
-	d := decoder{b: data}
+	d := newDecoder(data)
 	if d.uint() != boardFormat {
 		return nil, errCorrupt
 	}
@@ -66,7 +66,12 @@ func decodeBoard(data []byte) (*boardRecord, error) {
 }
 
 func getBoard(tx *bolt.Tx, id string) (*boardRecord, error) {
-	data := tx.Bucket(bucketBoards).Get([]byte(id))
+	return getBoardIn(tx.Bucket(bucketBoards), id)
+}
+
+// getBoardIn reads from the boards bucket already open, for loops.
+func getBoardIn(b *bolt.Bucket, id string) (*boardRecord, error) {
+	data := b.Get([]byte(id))
 	if data == nil {
 		return nil, nil
 	}
@@ -90,8 +95,10 @@ func indexValue(b *boardRecord) []byte {
 }
 
 func parseIndexValue(v []byte) (id string, archived bool) {
-	return string(v[:len(v)-1]), v[len(v)-1]&flagArchived != 0
+	return string(v[:len(v)-1]), isArchived(v)
 }
+
+func isArchived(v []byte) bool { return v[len(v)-1]&flagArchived != 0 }
 
 // indexBoard writes (or with remove, deletes) every index entry of b.
 func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
@@ -148,7 +155,12 @@ func decodeShare(v []byte) shareRecord {
 
 // roleOf is the role boardID was shared with userID, RoleNone if it was not.
 func roleOf(tx *bolt.Tx, boardID, userID string) app.Role {
-	v := tx.Bucket(bucketShares).Get(shareKey(boardID, userID))
+	return roleIn(tx.Bucket(bucketShares), boardID, userID)
+}
+
+// roleIn reads from the shares bucket already open, for loops.
+func roleIn(shares *bolt.Bucket, boardID, userID string) app.Role {
+	v := shares.Get(shareKey(boardID, userID))
 	if v == nil {
 		return app.RoleNone
 	}

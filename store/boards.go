@@ -1,8 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"context"
+	"encoding/binary"
 
 	"easel/app"
 
@@ -35,21 +35,23 @@ func boardAccess(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, 
 	return b, acc, nil
 }
 
-// names looks up display names once per transaction.
+// names looks up display names, once each per transaction.
 type names struct {
-	tx    *bolt.Tx
-	cache map[string]string
+	bucket *bolt.Bucket
+	cache  map[string]string
 }
 
-func newNames(tx *bolt.Tx) *names { return &names{tx: tx, cache: map[string]string{}} }
+func newNames(tx *bolt.Tx) *names {
+	return &names{bucket: tx.Bucket(bucketUserNames), cache: map[string]string{}}
+}
 
 func (n *names) of(userID string) string {
 	if name, ok := n.cache[userID]; ok {
 		return name
 	}
 	name := "Deleted profile"
-	if u, err := getUser(n.tx, userID); err == nil && u != nil {
-		name = u.DisplayName
+	if v := n.bucket.Get([]byte(userID)); v != nil {
+		name = string(v)
 	}
 	n.cache[userID] = name
 	return name
@@ -145,25 +147,26 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 		}
 		var ids []string
 		mergeNewestFirst(streams, func(v []byte) {
-			id, archived := parseIndexValue(v)
-			if archived && !f.IncludeArchived {
+			if isArchived(v) && !f.IncludeArchived {
 				return
 			}
 			if f.All || (page.Total >= offset && page.Total < offset+limit) {
+				id, _ := parseIndexValue(v)
 				ids = append(ids, id)
 			}
 			page.Total++
 		})
 		owners := newNames(tx)
+		records, shares := tx.Bucket(bucketBoards), tx.Bucket(bucketShares)
 		for _, id := range ids {
-			b, err := getBoard(tx, id)
+			b, err := getBoardIn(records, id)
 			if err != nil {
 				return err
 			}
 			if b == nil {
 				continue
 			}
-			acc := app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, roleOf(tx, b.ID, actor.UserID))
+			acc := app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, roleIn(shares, b.ID, actor.UserID))
 			page.Items = append(page.Items, b.view(acc, owners))
 		}
 		return nil
@@ -172,34 +175,40 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 }
 
 // seqStream walks one index range from its newest key to its oldest. Keys
-// end in a big-endian sequence number.
+// end in a big-endian sequence number, kept decoded for the merge.
 type seqStream struct {
 	c      *bolt.Cursor
 	prefix []byte
 	k, v   []byte
+	seq    uint64
 }
 
 func newSeqStream(b *bolt.Bucket, prefix []byte) *seqStream {
 	s := &seqStream{c: b.Cursor(), prefix: prefix}
 	s.k, s.v = lastInRange(s.c, prefix)
+	s.decode()
 	return s
 }
 
-func (s *seqStream) seq() []byte { return s.k[len(s.k)-8:] }
-
 func (s *seqStream) next() {
-	if s.k, s.v = s.c.Prev(); s.k != nil && !bytes.HasPrefix(s.k, s.prefix) {
-		s.k, s.v = nil, nil
+	s.k, s.v = prevInRange(s.c, s.prefix)
+	s.decode()
+}
+
+func (s *seqStream) decode() {
+	if s.k != nil {
+		s.seq = binary.BigEndian.Uint64(s.k[len(s.k)-8:])
 	}
 }
 
 // mergeNewestFirst calls fn with each distinct entry of the streams, newest
-// first; a board found in several streams comes once.
+// first; a board found in several streams comes once. It allocates nothing:
+// a listing walks every visible board to count them.
 func mergeNewestFirst(streams []*seqStream, fn func(v []byte)) {
 	for {
 		var top *seqStream
 		for _, s := range streams {
-			if s.k != nil && (top == nil || bytes.Compare(s.seq(), top.seq()) > 0) {
+			if s.k != nil && (top == nil || s.seq > top.seq) {
 				top = s
 			}
 		}
@@ -207,9 +216,9 @@ func mergeNewestFirst(streams []*seqStream, fn func(v []byte)) {
 			return
 		}
 		fn(top.v)
-		seq := bytes.Clone(top.seq())
+		seq := top.seq
 		for _, s := range streams {
-			if s.k != nil && bytes.Equal(s.seq(), seq) {
+			if s.k != nil && s.seq == seq {
 				s.next()
 			}
 		}

@@ -28,59 +28,59 @@ func (e *encoder) bool(v bool) {
 	}
 }
 
+// decoder reads a record from one string copy of its bytes: every string
+// field is a substring of it, so a record costs one allocation, not one per
+// field.
 type decoder struct {
-	b   []byte
+	s   string
 	err error
 }
 
+func newDecoder(data []byte) decoder { return decoder{s: string(data)} }
+
 func (d *decoder) uint() uint64 {
-	if d.err != nil {
-		return 0
+	var v uint64
+	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return v
+		}
 	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = errCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
+	d.err = errCorrupt
+	return 0
 }
 
 func (d *decoder) int() int64 {
-	if d.err != nil {
-		return 0
+	u := d.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = errCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
 	return v
 }
 
 func (d *decoder) time() time.Time { return time.Unix(0, d.int()).UTC() }
 
-func (d *decoder) bytes() []byte {
+func (d *decoder) str() string {
 	n := d.uint()
-	if d.err != nil || uint64(len(d.b)) < n {
+	if d.err != nil || uint64(len(d.s)) < n {
 		d.err = errCorrupt
-		return nil
+		return ""
 	}
-	s := d.b[:n:n]
-	d.b = d.b[n:]
-	return s
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
 }
 
-func (d *decoder) str() string { return string(d.bytes()) }
-
 func (d *decoder) bool() bool {
-	if d.err != nil || len(d.b) == 0 {
+	if d.err != nil || len(d.s) == 0 {
 		d.err = errCorrupt
 		return false
 	}
-	v := d.b[0] == 1
-	d.b = d.b[1:]
+	v := d.s[0] == 1
+	d.s = d.s[1:]
 	return v
 }
 

@@ -53,7 +53,7 @@ func (r *imageRecord) encode() []byte {
 }
 
 func decodeImage(data []byte) (*imageRecord, error) {
-	d := decoder{b: data}
+	d := newDecoder(data)
 	if d.uint() != imageFormat {
 		return nil, errCorrupt
 	}
@@ -62,8 +62,8 @@ func decodeImage(data []byte) (*imageRecord, error) {
 		Width: int(d.uint()), Height: int(d.uint()), Created: d.time(), Starred: d.bool(),
 		Size: d.int(), ContentType: d.str(), ThumbType: d.str(), OriginalName: d.str(), Seq: d.uint(),
 	}
-	if m := d.bytes(); len(m) > 0 {
-		r.Metadata = bytes.Clone(m)
+	if m := d.str(); m != "" {
+		r.Metadata = []byte(m)
 	}
 	if r.Owner == "" {
 		r.Owner = app.SystemUserID // data from before profiles
@@ -72,7 +72,12 @@ func decodeImage(data []byte) (*imageRecord, error) {
 }
 
 func getImage(tx *bolt.Tx, name string) (*imageRecord, error) {
-	data := tx.Bucket(bucketImages).Get([]byte(name))
+	return getImageIn(tx.Bucket(bucketImages), name)
+}
+
+// getImageIn reads from the images bucket already open, for loops.
+func getImageIn(b *bolt.Bucket, name string) (*imageRecord, error) {
+	data := b.Get([]byte(name))
 	if data == nil {
 		return nil, nil
 	}

@@ -40,12 +40,11 @@ func imageAccess(tx *bolt.Tx, actor *userRecord, name string) (*imageRecord, *bo
 	if r == nil {
 		return nil, nil, imagePerms{}, app.ErrImageNotFound
 	}
-	own := r.Owner == actor.UserID
 	if r.Board == "" {
 		if !app.CanSeeLooseImage(&actor.User, r.Owner) {
 			return nil, nil, imagePerms{}, app.ErrImageNotFound
 		}
-		return r, nil, imagePerms{own: own, change: true, delete: true}, nil
+		return r, nil, permsOn(actor, r, nil), nil
 	}
 	b, acc, err := boardAccess(tx, actor, r.Board)
 	if app.ErrorCode(err) == app.ENOTFOUND {
@@ -54,8 +53,18 @@ func imageAccess(tx *bolt.Tx, actor *userRecord, name string) (*imageRecord, *bo
 	if err != nil {
 		return nil, nil, imagePerms{}, err
 	}
-	return r, b, imagePerms{own: own, onBoard: true, acc: acc,
-		change: acc.CanTakeOff(own), takeOff: acc.CanTakeOff(own), delete: acc.CanDeleteImage(own)}, nil
+	return r, b, permsOn(actor, r, &acc), nil
+}
+
+// permsOn works out what actor may do with r, on a board with access acc
+// (nil for an uncategorized image, which only its owner and admins see).
+func permsOn(actor *userRecord, r *imageRecord, acc *app.BoardAccess) imagePerms {
+	own := r.Owner == actor.UserID
+	if acc == nil {
+		return imagePerms{own: own, change: true, delete: true}
+	}
+	return imagePerms{own: own, onBoard: true, acc: *acc,
+		change: acc.CanTakeOff(own), takeOff: acc.CanTakeOff(own), delete: acc.CanDeleteImage(own)}
 }
 
 // imagePerms is what the actor may do with one image they can see.
@@ -149,7 +158,8 @@ func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, er
 	if err != nil {
 		return nil, err
 	}
-	name := uuid.NewString() + ext
+	// Time-ordered names keep new records at the end of the bucket.
+	name := uuid.Must(uuid.NewV7()).String() + ext
 	files := s.db.files
 	if err := files.intend(owner, name); err != nil {
 		return nil, err
@@ -265,7 +275,7 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 		if err != nil {
 			return err
 		}
-		bucket, prefix, err := s.imageRange(tx, actor, f.BoardID, &page.Total)
+		bucket, prefix, acc, err := s.imageRange(tx, actor, f.BoardID, &page.Total)
 		if err != nil {
 			return err
 		}
@@ -280,16 +290,16 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 			}
 		}
 		owners := newNames(tx)
+		records := tx.Bucket(bucketImages)
 		for ; k != nil && len(page.Items) < limit; k, v = prevInRange(c, prefix) {
-			r, err := getImage(tx, string(v))
+			r, err := getImageIn(records, string(v))
 			if err != nil {
 				return err
 			}
-			_, _, perms, err := imageAccess(tx, actor, r.Name)
-			if err != nil {
-				return err
+			if r == nil {
+				return errCorrupt // an index entry without its record
 			}
-			page.Items = append(page.Items, r.view(perms, owners))
+			page.Items = append(page.Items, r.view(permsOn(actor, r, acc), owners))
 			if len(page.Items) == limit {
 				if nk, _ := prevInRange(c, prefix); nk != nil {
 					page.NextCursor = strconv.FormatUint(r.Seq, 10)
@@ -306,18 +316,18 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 }
 
 // imageRange is the index range that lists a board's images, or the
-// actor's uncategorized ones, and how many there are.
-func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID string, total *int) (bucket, prefix []byte, err error) {
+// actor's uncategorized ones (acc nil), and how many there are.
+func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID string, total *int) (bucket, prefix []byte, acc *app.BoardAccess, err error) {
 	if boardID == "" || boardID == app.NoBoard {
 		*total = looseCount(tx, actor.UserID)
-		return bucketImagesLoose, rangePrefix(actor.UserID), nil
+		return bucketImagesLoose, rangePrefix(actor.UserID), nil, nil
 	}
-	b, _, err := boardAccess(tx, actor, boardID)
+	b, access, err := boardAccess(tx, actor, boardID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	*total = b.Count
-	return bucketImagesByBoard, rangePrefix(b.ID), nil
+	return bucketImagesByBoard, rangePrefix(b.ID), &access, nil
 }
 
 // ImageNames lists every image name on a board the caller may see (or their
@@ -330,7 +340,7 @@ func (s *ImageService) ImageNames(ctx context.Context, boardID string) ([]string
 			return err
 		}
 		var total int
-		bucket, prefix, err := s.imageRange(tx, actor, boardID, &total)
+		bucket, prefix, _, err := s.imageRange(tx, actor, boardID, &total)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 
 	"easel/app"
@@ -19,6 +20,7 @@ var (
 	bucketLoginFailures = []byte("login_failures")   // normalized email → failureRecord
 	bucketPrefs         = []byte("prefs")            // user_id → app.Preferences
 	bucketAudit         = []byte("audit")            // big-endian sequence → auditRecord
+	bucketUserNames     = []byte("user_names")       // user_id → display name, for listings
 )
 
 var keySchemaVersion = []byte("schema_version")
@@ -96,5 +98,16 @@ func migrateBoards(tx *bolt.Tx, db *DB) error {
 			return err
 		}
 	}
-	return nil
+	// Listings name owners by the hundred: keep names where no JSON is decoded.
+	names, err := tx.CreateBucketIfNotExists(bucketUserNames)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+		var u userRecord
+		if err := json.Unmarshal(v, &u); err != nil {
+			return err
+		}
+		return names.Put(k, []byte(u.DisplayName))
+	})
 }

@@ -52,7 +52,13 @@ func getUser(tx *bolt.Tx, userID string) (*userRecord, error) {
 	return &u, nil
 }
 
+// putUser writes a profile, and its display name where listings read it.
 func putUser(tx *bolt.Tx, u *userRecord) error {
+	if names := tx.Bucket(bucketUserNames); names != nil {
+		if err := names.Put([]byte(u.UserID), []byte(u.DisplayName)); err != nil {
+			return err
+		}
+	}
 	return putJSON(tx.Bucket(bucketUsers), []byte(u.UserID), u)
 }
 

@@ -349,7 +349,7 @@ func (s *UserService) DeleteUser(ctx context.Context, userID string) error {
 		for _, del := range []struct {
 			bucket []byte
 			key    string
-		}{{bucketUsers, userID}, {bucketUsersByEmail, u.Email}, {bucketPrefs, userID}, {bucketLoginFailures, u.Email}} {
+		}{{bucketUsers, userID}, {bucketUsersByEmail, u.Email}, {bucketPrefs, userID}, {bucketLoginFailures, u.Email}, {bucketUserNames, userID}} {
 			if err := tx.Bucket(del.bucket).Delete([]byte(del.key)); err != nil {
 				return err
 			}
