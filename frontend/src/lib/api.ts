@@ -94,6 +94,8 @@ declare global {
     runtime?: {
       EventsOn(name: string, cb: (...data: unknown[]) => void): (() => void) | void;
       EventsOff?(name: string, ...more: string[]): void;
+      OnFileDrop?(cb: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean): void;
+      OnFileDropOff?(): void;
     };
   }
 }
@@ -336,4 +338,358 @@ export function updateUser(userId: string, upd: UserUpdate): Promise<User> {
 export async function deleteUser(userId: string): Promise<void> {
   if (inWindow) await callWails('Users', 'Delete', [userId], true);
   else await callHttp('DELETE', `/auth/users/${encodeURIComponent(userId)}`, undefined, true);
+}
+
+// ---- boards and images -------------------------------------------------------
+
+export type Visibility = 'private' | 'shared' | 'public';
+/** How the caller comes to see a board. */
+export type BoardRole = 'owner' | 'admin' | 'editor' | 'viewer' | 'shared' | 'public';
+export type ShareRole = 'viewer' | 'editor';
+
+export interface Board {
+  board_id: string;
+  board_name: string;
+  user_id: string;
+  created_at: string;
+  updated_at: string;
+  archived: boolean;
+  board_visibility: Visibility;
+  cover_image_name: string | null;
+  image_count: number;
+  owner_name: string;
+  my_role: BoardRole;
+  can_add: boolean;
+  can_manage: boolean;
+}
+
+export interface BoardUpdate {
+  board_name?: string;
+  archived?: boolean;
+  board_visibility?: Visibility;
+}
+
+export interface Share {
+  user_id: string;
+  display_name: string;
+  role: ShareRole;
+  shared_at: string;
+}
+
+export interface Image {
+  image_name: string;
+  user_id: string;
+  owner_name: string;
+  board_id: string | null;
+  width: number;
+  height: number;
+  created_at: string;
+  starred: boolean;
+  original_name: string;
+  size: number;
+  content_type: string;
+  /** Absolute path, authorized by cookie (browser) or the window's session. */
+  image_url: string;
+  thumbnail_url: string;
+  can_take_off: boolean;
+  can_delete: boolean;
+}
+
+export interface ImagePage {
+  items: Image[];
+  offset: number;
+  limit: number;
+  total: number;
+  /** "" when there is nothing more. */
+  next_cursor: string;
+}
+
+export interface BulkResult {
+  done: string[];
+  skipped: { id: string; reason: string }[];
+}
+
+export interface ImportResult {
+  imported: Image[];
+  refused: { name: string; reason: string }[];
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  file_name: string;
+}
+
+/** The board id for images with no board, in listings. */
+export const UNCATEGORIZED = 'none';
+
+const enc = encodeURIComponent;
+
+function bulk(r: BulkResult | null | undefined): BulkResult {
+  return { done: r?.done ?? [], skipped: r?.skipped ?? [] };
+}
+
+export async function listBoards(includeArchived: boolean): Promise<Board[]> {
+  const boards = inWindow
+    ? await callWails<Board[] | null>('Boards', 'List', [{ all: true, include_archived: includeArchived }], true)
+    : await callHttp<Board[] | null>('GET', `/boards/?all=true&include_archived=${includeArchived}`, undefined, true);
+  return boards ?? [];
+}
+
+export function createBoard(name: string): Promise<Board> {
+  return inWindow
+    ? callWails('Boards', 'Create', [name], true)
+    : callHttp('POST', `/boards/?board_name=${enc(name)}`, undefined, true);
+}
+
+export function getBoard(boardId: string): Promise<Board> {
+  return inWindow ? callWails('Boards', 'Get', [boardId], true) : callHttp('GET', `/boards/${enc(boardId)}`, undefined, true);
+}
+
+export function updateBoard(boardId: string, upd: BoardUpdate): Promise<Board> {
+  return inWindow
+    ? callWails('Boards', 'Update', [boardId, upd], true)
+    : callHttp('PATCH', `/boards/${enc(boardId)}`, upd, true);
+}
+
+/** Deletes a board; its images become uncategorized unless includeImages. */
+export async function deleteBoard(boardId: string, includeImages: boolean): Promise<BulkResult> {
+  return bulk(
+    inWindow
+      ? await callWails<BulkResult>('Boards', 'Delete', [boardId, includeImages], true)
+      : await callHttp<BulkResult>('DELETE', `/boards/${enc(boardId)}?include_images=${includeImages}`, undefined, true),
+  );
+}
+
+export async function listShares(boardId: string): Promise<Share[]> {
+  const shares = inWindow
+    ? await callWails<Share[] | null>('Boards', 'Shares', [boardId], true)
+    : await callHttp<Share[] | null>('GET', `/boards/${enc(boardId)}/shares`, undefined, true);
+  return shares ?? [];
+}
+
+/** Shares a board with a person, or changes their role. */
+export function shareBoard(boardId: string, userId: string, role: ShareRole): Promise<Share> {
+  return inWindow
+    ? callWails('Boards', 'Share', [boardId, userId, role], true)
+    : callHttp('POST', `/boards/${enc(boardId)}/shares`, { user_id: userId, role }, true);
+}
+
+export async function unshareBoard(boardId: string, userId: string): Promise<void> {
+  if (inWindow) await callWails('Boards', 'Unshare', [boardId, userId], true);
+  else await callHttp('DELETE', `/boards/${enc(boardId)}/shares/${enc(userId)}`, undefined, true);
+}
+
+/** The machine's other profiles, to share a board with. */
+export async function shareCandidates(boardId: string): Promise<ProfileTile[]> {
+  const tiles = inWindow
+    ? await callWails<ProfileTile[] | null>('Boards', 'ShareCandidates', [boardId], true)
+    : await callHttp<ProfileTile[] | null>('GET', `/boards/${enc(boardId)}/share_candidates`, undefined, true);
+  return tiles ?? [];
+}
+
+/**
+ * Downloads a board as a zip. The window asks where to save it and returns
+ * the path ("" if cancelled); a browser starts a download and returns "".
+ */
+export async function downloadBoard(boardId: string): Promise<string> {
+  if (inWindow) return (await callWails<string>('Boards', 'Download', [boardId], true)) ?? '';
+  // The HttpOnly cookie set at sign-in authorizes this plain navigation.
+  const a = document.createElement('a');
+  a.href = `/api/v1/boards/${enc(boardId)}/download`;
+  a.download = '';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  return '';
+}
+
+/** One page of a board's images, newest first. boardId UNCATEGORIZED = my images with no board. */
+export async function listImages(boardId: string, cursor: string, limit = 100): Promise<ImagePage> {
+  const page = inWindow
+    ? await callWails<ImagePage>('Images', 'List', [{ board_id: boardId, cursor, limit }], true)
+    : await callHttp<ImagePage>('GET', `/images/?board_id=${enc(boardId)}&cursor=${enc(cursor)}&limit=${limit}`, undefined, true);
+  return { ...page, items: page?.items ?? [], next_cursor: page?.next_cursor ?? '' };
+}
+
+export function getImage(name: string): Promise<Image> {
+  return inWindow ? callWails('Images', 'Get', [name], true) : callHttp('GET', `/images/i/${enc(name)}`, undefined, true);
+}
+
+export function updateImage(name: string, upd: { starred?: boolean }): Promise<Image> {
+  return inWindow
+    ? callWails('Images', 'Update', [name, upd], true)
+    : callHttp('PATCH', `/images/i/${enc(name)}`, upd, true);
+}
+
+export async function deleteImages(names: string[]): Promise<BulkResult> {
+  return bulk(
+    inWindow
+      ? await callWails<BulkResult>('Images', 'Delete', [names], true)
+      : await callHttp<BulkResult>('POST', '/images/delete', { image_names: names }, true),
+  );
+}
+
+export async function starImages(names: string[], starred: boolean): Promise<BulkResult> {
+  return bulk(
+    inWindow
+      ? await callWails<BulkResult>('Images', 'Star', [names, starred], true)
+      : await callHttp<BulkResult>('POST', starred ? '/images/star' : '/images/unstar', { image_names: names }, true),
+  );
+}
+
+/** Moves images onto a board (off whichever board they were on). */
+export async function addToBoard(boardId: string, names: string[]): Promise<BulkResult> {
+  return bulk(
+    inWindow
+      ? await callWails<BulkResult>('Images', 'AddToBoard', [boardId, names], true)
+      : await callHttp<BulkResult>('POST', '/board_images/batch', { board_id: boardId, image_names: names }, true),
+  );
+}
+
+/** Takes images off their boards: they become their owners' uncategorized images. */
+export async function removeFromBoard(names: string[]): Promise<BulkResult> {
+  return bulk(
+    inWindow
+      ? await callWails<BulkResult>('Images', 'RemoveFromBoard', [names], true)
+      : await callHttp<BulkResult>('POST', '/board_images/batch/delete', { image_names: names }, true),
+  );
+}
+
+/** Downloads images as a zip: the window's save dialog (returns the path, "" if cancelled), or a browser download. */
+export async function downloadImages(names: string[]): Promise<string> {
+  if (inWindow) return (await callWails<string>('Images', 'Download', [names], true)) ?? '';
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch('/api/v1/images/download', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ image_names: names }),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, UNREACHABLE);
+  }
+  if (!res.ok) throw await httpError(res);
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileNameOf(res.headers.get('Content-Disposition')) || 'easel-images.zip';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return '';
+}
+
+function fileNameOf(disposition: string | null): string {
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
+  if (!m) return '';
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1];
+  }
+}
+
+async function httpError(res: Response): Promise<ApiError> {
+  let detail = '';
+  try {
+    const v = (await res.json()) as { detail?: unknown };
+    if (typeof v?.detail === 'string') detail = v.detail;
+  } catch {
+    // not JSON
+  }
+  const e = new ApiError(res.status, detail || GENERIC);
+  if (e.status === 401) signedOut(e.detail);
+  return e;
+}
+
+/**
+ * Window only: Go opens the native multi-file dialog and imports what the
+ * person picks into boardId ("" = uncategorized). Progress arrives through
+ * onImportProgress. Nothing picked: an empty result.
+ */
+export async function importDialog(boardId: string): Promise<ImportResult> {
+  const r = await callWails<ImportResult | null>('Images', 'ImportDialog', [boardId], true);
+  return { imported: r?.imported ?? [], refused: r?.refused ?? [] };
+}
+
+/** Window only: imports files dropped from the OS, by path. */
+export async function importPaths(boardId: string, paths: string[]): Promise<ImportResult> {
+  const r = await callWails<ImportResult | null>('Images', 'ImportFiles', [boardId, paths], true);
+  return { imported: r?.imported ?? [], refused: r?.refused ?? [] };
+}
+
+/** Window only: calls cb for each "import:progress" event. Returns an unsubscribe function. */
+export function onImportProgress(cb: (p: ImportProgress) => void): () => void {
+  const rt = typeof window !== 'undefined' ? window.runtime : undefined;
+  if (!inWindow || !rt?.EventsOn) return () => {};
+  const off = rt.EventsOn('import:progress', (payload: unknown) => {
+    const p = (payload ?? {}) as Partial<ImportProgress>;
+    cb({ done: Number(p.done) || 0, total: Number(p.total) || 0, file_name: String(p.file_name ?? '') });
+  });
+  return typeof off === 'function' ? off : () => rt.EventsOff?.('import:progress');
+}
+
+/**
+ * Window only: calls cb when files from the OS are dropped on an element
+ * styled `--wails-drop-target: drop`, with the drop point and the paths.
+ * Only one listener can exist; returns the function that removes it.
+ */
+export function onFileDrop(cb: (x: number, y: number, paths: string[]) => void): () => void {
+  const rt = typeof window !== 'undefined' ? window.runtime : undefined;
+  if (!inWindow || !rt?.OnFileDrop) return () => {};
+  rt.OnFileDrop(cb, true);
+  return () => rt.OnFileDropOff?.();
+}
+
+/**
+ * Browser only: uploads one file into boardId ("" = uncategorized), calling
+ * onprogress with the fraction sent (0..1). Resolves with the new image;
+ * a refused file rejects with an ApiError carrying the server's reason.
+ */
+export function uploadImage(boardId: string, file: File, onprogress: (fraction: number) => void): Promise<Image> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const q = boardId ? `?board_id=${enc(boardId)}` : '';
+    xhr.open('POST', `/api/v1/images/upload${q}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.withCredentials = true;
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onprogress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, UNREACHABLE));
+    xhr.onabort = () => reject(new ApiError(0, 'The upload was stopped.'));
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body && typeof body === 'object') {
+        onprogress(1);
+        resolve(body as Image);
+        return;
+      }
+      const detail = body && typeof (body as { detail?: unknown }).detail === 'string' ? (body as { detail: string }).detail : '';
+      const e = new ApiError(xhr.status || 500, detail || GENERIC);
+      if (e.status === 401) signedOut(e.detail);
+      reject(e);
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+/** The thumbnail of an image known only by name (a board's cover). */
+export function thumbnailUrl(imageName: string): string {
+  return `/api/v1/images/i/${enc(imageName)}/thumbnail`;
 }
