@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"easel/app/httpapi"
-	"easel/store"
 )
 
 // runServe serves the REST API and the web UI until interrupted.
@@ -41,21 +40,24 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	defer db.Close()
 
 	log := logger(stderr)
+	svc := newServices(db, log)
 	api := httpapi.New(httpapi.Services{
-		Auth:   store.NewAuthService(db),
-		Users:  store.NewUserService(db),
-		Audit:  store.NewAuditService(db),
-		Boards: store.NewBoardService(db),
-		Images: store.NewImageService(db),
+		Auth: svc.auth, Users: svc.users, Audit: svc.audit, Boards: svc.boards, Images: svc.images,
+		Queue: svc.queue, Broker: svc.broker(), Workflows: workflows(),
 	}, frontend(), log, host)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if err := svc.start(ctx); err != nil {
+		return err
+	}
+	defer svc.stop()
+	// Requests share ctx, so event streams end when Easel is asked to stop.
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"easel/app/desktop"
-	"easel/store"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -22,11 +21,10 @@ func runWindow(dataFlag string, log *slog.Logger) error {
 	}
 	defer db.Close()
 
+	svc := newServices(db, log)
 	session := desktop.NewSession(desktop.Services{
-		Auth:   store.NewAuthService(db),
-		Users:  store.NewUserService(db),
-		Boards: store.NewBoardService(db),
-		Images: store.NewImageService(db),
+		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
+		Queue: svc.queue, Broker: svc.broker(), Workflows: workflows(),
 	})
 	return wails.Run(&options.App{
 		Title:     "Easel",
@@ -44,9 +42,13 @@ func runWindow(dataFlag string, log *slog.Logger) error {
 			session.Emit = func(name string, data ...any) { wailsruntime.EventsEmit(ctx, name, data...) }
 			session.Dialogs = dialogs{ctx}
 			session.Start(ctx)
+			if err := svc.start(ctx); err != nil {
+				log.Error("the render queue could not start", "err", err)
+			}
 			log.Info("window started", "data", db.Dir())
 		},
-		Bind: session.Bindings(),
+		OnShutdown: func(context.Context) { svc.stop() },
+		Bind:       session.Bindings(),
 		Linux: &linux.Options{
 			ProgramName:      "easel",
 			WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand,

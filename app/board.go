@@ -88,6 +88,8 @@ type Share struct {
 // the user in ctx.
 type BoardService interface {
 	CreateBoard(ctx context.Context, name string) (*Board, error)
+	// FindOrCreateBoard returns the caller's board with this name, making it if needed.
+	FindOrCreateBoard(ctx context.Context, name string) (*Board, error)
 	FindBoard(ctx context.Context, boardID string) (*Board, error)
 	ListBoards(ctx context.Context, f BoardFilter) (*BoardPage, error)
 	UpdateBoard(ctx context.Context, boardID string, upd BoardUpdate) (*Board, error)

@@ -279,3 +279,41 @@ func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.
 	})
 	return out, err
 }
+
+// FindOrCreateBoard returns the caller's own board with this name (not
+// archived), creating it if there is none: the engine saves into boards
+// named in a workflow this way.
+func (s *BoardService) FindOrCreateBoard(ctx context.Context, name string) (*app.Board, error) {
+	name, err := app.CleanBoardName(name)
+	if err != nil {
+		return nil, err
+	}
+	var found *app.Board
+	err = s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		records := tx.Bucket(bucketBoards)
+		stream := newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID))
+		for ; stream.k != nil; stream.next() {
+			id, archived := parseIndexValue(stream.v)
+			if archived {
+				continue
+			}
+			b, err := getBoardIn(records, id)
+			if err != nil {
+				return err
+			}
+			if b != nil && b.Name == name {
+				found = b.view(app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, app.RoleNone), newNames(tx))
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil || found != nil {
+		return found, err
+	}
+	return s.CreateBoard(ctx, name)
+}

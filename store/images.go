@@ -12,9 +12,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// ThumbnailSize is the longest side of a thumbnail, in pixels.
-const ThumbnailSize = 256
-
 // ImageService keeps images, their files and who may see them.
 type ImageService struct {
 	db *DB
@@ -99,7 +96,7 @@ func (s *ImageService) Import(ctx context.Context, boardID, fileName string, dat
 	if err != nil {
 		return nil, err
 	}
-	thumb, thumbType, err := imaging.EncodeThumbnail(imaging.Thumbnail(img, ThumbnailSize))
+	thumb, thumbType, err := imaging.EncodeThumbnail(imaging.Thumbnail(img, imaging.ThumbnailSize))
 	if err != nil {
 		return nil, err
 	}

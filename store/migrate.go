@@ -30,6 +30,7 @@ var keySchemaVersion = []byte("schema_version")
 var migrations = []func(tx *bolt.Tx, db *DB) error{
 	migrateUsers,
 	migrateBoards,
+	migrateQueue,
 }
 
 // SchemaVersion is the version a store has after Open.
@@ -110,4 +111,14 @@ func migrateBoards(tx *bolt.Tx, db *DB) error {
 		}
 		return names.Put(k, []byte(u.DisplayName))
 	})
+}
+
+// migrateQueue (3) creates the render queue.
+func migrateQueue(tx *bolt.Tx, db *DB) error {
+	for _, name := range [][]byte{bucketQueueItems, bucketQueueBatches, bucketQueuePending, bucketQueueRunning} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -9,7 +9,9 @@ type Auth struct{ s *Session }
 type Users struct{ s *Session }
 
 // Bindings returns the structs to list in Wails' Bind.
-func (s *Session) Bindings() []any { return []any{&Auth{s}, &Users{s}, &Boards{s}, &Images{s}} }
+func (s *Session) Bindings() []any {
+	return []any{&Auth{s}, &Users{s}, &Boards{s}, &Images{s}, &Queue{s}}
+}
 
 // PublicMethods are the only bound methods that work without a session.
 var PublicMethods = []string{"Auth.Status", "Auth.Setup", "Auth.ProfileTiles", "Auth.Login"}

@@ -13,6 +13,8 @@ import (
 
 	"easel/app"
 	"easel/app/desktop"
+	"easel/app/engine"
+	"easel/app/render"
 	"easel/store"
 )
 
@@ -32,9 +34,11 @@ func newWindow(t *testing.T) *window {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	queue := store.NewQueueService(db, render.CheckBatch)
 	w := &window{Session: desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
 		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
+		Queue: queue, Broker: queue.Events, Workflows: engine.Workflows(),
 	}), clock: time.Now()}
 	w.Now = func() time.Time { return w.clock }
 	w.Emit = func(name string, data ...any) {

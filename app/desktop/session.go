@@ -26,6 +26,10 @@ type Services struct {
 	Users  app.UserService
 	Boards app.BoardService
 	Images app.ImageService
+	Queue  app.QueueService
+	Broker *app.Broker
+	// Workflows are the built-in workflows the Generate panel offers.
+	Workflows any
 }
 
 // Dialogs are the native file dialogs; main wires them to the Wails runtime.
@@ -52,6 +56,7 @@ type Session struct {
 	mu         sync.Mutex
 	token      string
 	userID     string
+	admin      bool // as of the last call; for event redaction only
 	idle       time.Duration
 	lastActive time.Time
 }
@@ -65,6 +70,9 @@ func NewSession(svc Services) *Session {
 // runs the idle lock until ctx ends.
 func (s *Session) Start(ctx context.Context) {
 	s.base = ctx
+	if s.svc.Broker != nil {
+		go s.forwardQueueEvents(ctx.Done())
+	}
 	go func() {
 		t := time.NewTicker(idleCheckEvery)
 		defer t.Stop()
@@ -113,7 +121,7 @@ func (s *Session) endLocked() {
 		// Best effort: a session that is already gone needs no revoking.
 		_ = s.svc.Auth.Logout(app.NewContextWithActor(s.base, a))
 	}
-	s.token, s.userID, s.idle = "", "", 0
+	s.token, s.userID, s.admin, s.idle = "", "", false, 0
 }
 
 // context resolves the window's session to an acting user, or fails with
@@ -137,6 +145,9 @@ func (s *Session) context() (context.Context, error) {
 	if err != nil {
 		return nil, toJS(err)
 	}
+	s.mu.Lock()
+	s.admin = app.CanManageUsers(a.User)
+	s.mu.Unlock()
 	return app.NewContextWithActor(s.base, a), nil
 }
 
@@ -150,7 +161,7 @@ func (s *Session) signIn(l *app.Login) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.endLocked()
-	s.token, s.userID = l.Token, l.User.UserID
+	s.token, s.userID, s.admin = l.Token, l.User.UserID, app.CanManageUsers(l.User)
 	s.idle = time.Duration(prefs.IdleLockMinutes) * time.Minute
 	s.lastActive = s.Now()
 }

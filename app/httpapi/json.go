@@ -13,9 +13,13 @@ import (
 // maxJSONBody bounds a request body; no JSON request of this API comes near it.
 const maxJSONBody = 1 << 20
 
-// decode reads a JSON object into v, with errors that say what was wrong.
+// decode reads a JSON value into v, with errors that say what was wrong.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	return decodeLimit(w, r, v, maxJSONBody)
+}
+
+func decodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	err := dec.Decode(v)
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -36,7 +40,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		return app.Errorf(app.EINVALID, "The request body must be a JSON object.")
 	case errors.As(err, &tooBig):
-		return app.Errorf(app.EINVALID, "The request body is larger than %d bytes.", maxJSONBody)
+		return app.Errorf(app.EINVALID, "The request body is larger than %d bytes.", limit)
 	}
 	return app.Errorf(app.EINVALID, "The request body could not be read: %v", err)
 }

@@ -73,6 +73,22 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/images/download", signedIn, s.downloadImages},
 		{"POST", "/api/v1/board_images/batch", signedIn, s.addToBoard},
 		{"POST", "/api/v1/board_images/batch/delete", signedIn, s.removeFromBoard},
+
+		{"POST", "/api/v1/queue/{queue_id}/enqueue_batch", signedIn, s.queueRoute(s.enqueueBatch)},
+		{"GET", "/api/v1/queue/{queue_id}/list_all", signedIn, s.queueRoute(s.listQueue)},
+		{"GET", "/api/v1/queue/{queue_id}/item_ids", signedIn, s.queueRoute(s.queueItemIDs)},
+		{"GET", "/api/v1/queue/{queue_id}/status", signedIn, s.queueRoute(s.queueStatus)},
+		{"GET", "/api/v1/queue/{queue_id}/i/{item_id}", signedIn, s.queueRoute(s.getQueueItem)},
+		{"DELETE", "/api/v1/queue/{queue_id}/i/{item_id}", signedIn, s.queueRoute(s.deleteQueueItem)},
+		{"PUT", "/api/v1/queue/{queue_id}/i/{item_id}/cancel", signedIn, s.queueRoute(s.cancelQueueItem)},
+		{"PUT", "/api/v1/queue/{queue_id}/retry_items_by_id", signedIn, s.queueRoute(s.retryItems)},
+		{"PUT", "/api/v1/queue/{queue_id}/cancel_by_batch_ids", signedIn, s.queueRoute(s.cancelBatches)},
+		{"PUT", "/api/v1/queue/{queue_id}/clear", signedIn, s.queueRoute(s.clearQueue)},
+		{"PUT", "/api/v1/queue/{queue_id}/prune", signedIn, s.queueRoute(s.pruneQueue)},
+		{"PUT", "/api/v1/queue/{queue_id}/processor/pause", signedIn, s.queueRoute(s.pauseQueue(true))},
+		{"PUT", "/api/v1/queue/{queue_id}/processor/resume", signedIn, s.queueRoute(s.pauseQueue(false))},
+		{"GET", "/api/v1/queue/{queue_id}/events", media, s.queueRoute(s.queueEvents)},
+		{"GET", "/api/v1/workflows/builtin", signedIn, s.workflows},
 	}
 }
 

@@ -21,6 +21,11 @@ type Services struct {
 	Audit  app.AuditService
 	Boards app.BoardService
 	Images app.ImageService
+	Queue  app.QueueService
+	// Broker carries queue events to the event stream.
+	Broker *app.Broker
+	// Workflows are the built-in workflows the Generate panel offers.
+	Workflows any
 }
 
 // Server is the HTTP face of Easel.
@@ -106,15 +111,16 @@ func (r *statusRecorder) Flush() {
 // cookie) to the acting user, or answers 401.
 func (s *Server) authenticated(next http.Handler, cookieOK bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if c, err := r.Cookie(sessionCookie); !ok && cookieOK && err == nil {
-			token, ok = c.Value, true
+		_, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		token := requestToken(r)
+		if !bearer && !cookieOK {
+			token = ""
 		}
-		if !ok || token == "" {
+		if token == "" {
 			writeError(w, app.ErrNotSignedIn)
 			return
 		}
-		actor, err := s.svc.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
+		actor, err := s.svc.Auth.Authenticate(r.Context(), token)
 		if err != nil {
 			s.fail(w, err)
 			return

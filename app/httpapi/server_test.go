@@ -11,16 +11,19 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"easel/app/engine"
 	"easel/app/httpapi"
+	"easel/app/render"
 	"easel/store"
 )
 
 // apiClient talks to a real server over a real store.
 type apiClient struct {
-	t   *testing.T
-	url string
-	api *httpapi.Server
-	log *strings.Builder
+	t     *testing.T
+	url   string
+	api   *httpapi.Server
+	log   *strings.Builder
+	queue *store.QueueService
 }
 
 func newServer(t *testing.T) *apiClient {
@@ -31,16 +34,20 @@ func newServer(t *testing.T) *apiClient {
 	}
 	t.Cleanup(func() { db.Close() })
 	logs := &strings.Builder{}
+	queue := store.NewQueueService(db, render.CheckBatch)
 	api := httpapi.New(httpapi.Services{
-		Auth:   store.NewAuthService(db),
-		Users:  store.NewUserService(db),
-		Audit:  store.NewAuditService(db),
-		Boards: store.NewBoardService(db),
-		Images: store.NewImageService(db),
+		Auth:      store.NewAuthService(db),
+		Users:     store.NewUserService(db),
+		Audit:     store.NewAuditService(db),
+		Boards:    store.NewBoardService(db),
+		Images:    store.NewImageService(db),
+		Queue:     queue,
+		Broker:    queue.Events,
+		Workflows: engine.Workflows(),
 	}, fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Easel</title>")}}, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &apiClient{t: t, url: srv.URL, api: api, log: logs}
+	return &apiClient{t: t, url: srv.URL, api: api, log: logs, queue: queue}
 }
 
 // do sends a request and decodes the JSON answer into a generic value.
@@ -120,7 +127,7 @@ func TestEveryRouteIsAuthenticated(t *testing.T) {
 			continue
 		}
 		method, pattern, _ := strings.Cut(r, " ")
-		path := strings.NewReplacer("{user_id}", "some-id", "{board_id}", "some-board", "{image_name}", "some.png", "{$}", "").Replace(pattern)
+		path := strings.NewReplacer("{user_id}", "some-id", "{board_id}", "some-board", "{image_name}", "some.png", "{$}", "", "{queue_id}", "default", "{item_id}", "1").Replace(pattern)
 		for _, token := range []string{"", "not-a-token"} {
 			if status, _, _ := c.do(method, path, token, `{}`); status != http.StatusUnauthorized {
 				t.Errorf("%s %s with token %q = %d, want 401", method, path, token, status)

@@ -28,6 +28,9 @@ import (
 	"easel/app"
 )
 
+// ThumbnailSize is the longest side of the thumbnails Easel keeps, in pixels.
+const ThumbnailSize = 256
+
 // Defaults for the zero fields of Limits.
 const (
 	DefaultMaxBytes  int64 = 64 << 20    // 64 MB

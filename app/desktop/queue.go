@@ -1,0 +1,129 @@
+package desktop
+
+import "easel/app"
+
+// Queue is bound into the window: the render queue.
+type Queue struct{ s *Session }
+
+// EventQueue carries queue events to the page: whole for the signed-in
+// user's own items (everyone's, for an admin), redacted for the rest.
+const EventQueue = "queue:event"
+
+func (q *Queue) Enqueue(b app.Batch, priority int) (*app.EnqueueResult, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.s.svc.Queue.Enqueue(ctx, b, priority)
+	return out, toJS(err)
+}
+
+func (q *Queue) List() ([]*app.QueueItem, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.s.svc.Queue.ListItems(ctx)
+	return out, toJS(err)
+}
+
+func (q *Queue) Get(id uint64) (*app.QueueItem, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.s.svc.Queue.FindItem(ctx, id)
+	return out, toJS(err)
+}
+
+func (q *Queue) Status() (*app.QueueStatusReport, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.s.svc.Queue.Status(ctx)
+	return out, toJS(err)
+}
+
+func (q *Queue) Cancel(id uint64) (*app.QueueItem, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.s.svc.Queue.CancelItem(ctx, id)
+	return out, toJS(err)
+}
+
+func (q *Queue) Delete(id uint64) error {
+	ctx, err := q.s.context()
+	if err != nil {
+		return err
+	}
+	return toJS(q.s.svc.Queue.DeleteItem(ctx, id))
+}
+
+func (q *Queue) Retry(ids []uint64) ([]uint64, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.s.svc.Queue.Retry(ctx, ids)
+	return out, toJS(err)
+}
+
+func (q *Queue) Clear() (int, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return 0, err
+	}
+	n, err := q.s.svc.Queue.Clear(ctx)
+	return n, toJS(err)
+}
+
+func (q *Queue) Prune() (int, error) {
+	ctx, err := q.s.context()
+	if err != nil {
+		return 0, err
+	}
+	n, err := q.s.svc.Queue.Prune(ctx)
+	return n, toJS(err)
+}
+
+func (q *Queue) SetPaused(paused bool) error {
+	ctx, err := q.s.context()
+	if err != nil {
+		return err
+	}
+	return toJS(q.s.svc.Queue.SetPaused(ctx, paused))
+}
+
+// Workflows lists the built-in workflows the Generate panel offers.
+func (q *Queue) Workflows() (any, error) {
+	if _, err := q.s.context(); err != nil {
+		return nil, err
+	}
+	return q.s.svc.Workflows, nil
+}
+
+// forwardQueueEvents sends queue events to the page while someone is signed in.
+func (s *Session) forwardQueueEvents(done <-chan struct{}) {
+	sub := s.svc.Broker.Subscribe(func() (string, bool) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.userID, s.admin
+	})
+	defer sub.Close()
+	for {
+		select {
+		case <-done:
+			return
+		case ev := <-sub.C:
+			s.mu.Lock()
+			signedIn := s.token != ""
+			s.mu.Unlock()
+			if signedIn {
+				s.Emit(EventQueue, ev)
+			}
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package app
+
+import "sync"
+
+// Broker fans queue events out to subscribers, each getting the full event
+// for their own items (all items, for admins) and a redacted one otherwise.
+type Broker struct {
+	mu   sync.Mutex
+	subs map[*Subscription]struct{}
+}
+
+// NewBroker returns a broker with no subscribers.
+func NewBroker() *Broker { return &Broker{subs: map[*Subscription]struct{}{}} }
+
+// Viewer says who a subscription is for, asked afresh for every event so
+// that a demoted admin stops seeing others' work at once.
+type Viewer func() (userID string, admin bool)
+
+// Subscription receives events on C until it is closed.
+type Subscription struct {
+	C      chan *QueueEvent
+	viewer Viewer
+	b      *Broker
+	// dropped counts events lost because the subscriber was slow.
+	dropped int
+}
+
+// Subscribe starts a subscription for viewer. Close it when done.
+func (b *Broker) Subscribe(viewer Viewer) *Subscription {
+	s := &Subscription{C: make(chan *QueueEvent, 256), viewer: viewer, b: b}
+	b.mu.Lock()
+	b.subs[s] = struct{}{}
+	b.mu.Unlock()
+	return s
+}
+
+// Close ends the subscription and closes C.
+func (s *Subscription) Close() {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	if _, ok := s.b.subs[s]; ok {
+		delete(s.b.subs, s)
+		close(s.C)
+	}
+}
+
+// Publish sends ev, for the item's owner, to every subscriber. A subscriber
+// too slow to keep up loses progress events rather than holding up the queue.
+func (b *Broker) Publish(owner string, ev *QueueEvent) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		var out *QueueEvent
+		if user, admin := s.viewer(); user == owner || admin {
+			whole, item := *ev, *ev.Item
+			item.Mine, whole.Item = user == owner, &item
+			out = &whole
+		} else if out = ev.RedactedFor(); out == nil {
+			continue
+		}
+		select {
+		case s.C <- out:
+		default:
+			s.dropped++
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"easel/app"
+)
+
+// queueID checks the {queue_id} of a route: Easel has one queue, "default".
+func queueID(r *http.Request) error {
+	if id := r.PathValue("queue_id"); id != app.DefaultQueue {
+		return app.Errorf(app.ENOTFOUND, "There is no queue %q; Easel's queue is %q.", id, app.DefaultQueue)
+	}
+	return nil
+}
+
+// queueRoute wraps a queue handler with the queue_id check.
+func (s *Server) queueRoute(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := queueID(r); err != nil {
+			s.fail(w, err)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func itemID(r *http.Request) (uint64, error) {
+	id, err := strconv.ParseUint(r.PathValue("item_id"), 10, 64)
+	if err != nil {
+		return 0, app.Errorf(app.ENOTFOUND, "Queue item %q not found", r.PathValue("item_id"))
+	}
+	return id, nil
+}
+
+func (s *Server) enqueueBatch(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Batch    app.Batch `json:"batch"`
+		Priority int       `json:"priority"`
+	}
+	if err := decodeLimit(w, r, &req, maxBatchBody); err != nil {
+		s.fail(w, err)
+		return
+	}
+	res, err := s.svc.Queue.Enqueue(r.Context(), req.Batch, req.Priority)
+	s.reply(w, http.StatusCreated, res, err)
+}
+
+// maxBatchBody bounds an enqueue request: graphs are small, but data may
+// carry thousands of values.
+const maxBatchBody = 8 << 20
+
+func (s *Server) listQueue(w http.ResponseWriter, r *http.Request) {
+	items, err := s.svc.Queue.ListItems(r.Context())
+	s.reply(w, http.StatusOK, items, err)
+}
+
+func (s *Server) queueItemIDs(w http.ResponseWriter, r *http.Request) {
+	items, err := s.svc.Queue.ListItems(r.Context())
+	ids := make([]uint64, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, it.ItemID)
+	}
+	s.reply(w, http.StatusOK, map[string]any{"item_ids": ids}, err)
+}
+
+func (s *Server) queueStatus(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.svc.Queue.Status(r.Context())
+	s.reply(w, http.StatusOK, rep, err)
+}
+
+func (s *Server) getQueueItem(w http.ResponseWriter, r *http.Request) {
+	id, err := itemID(r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	it, err := s.svc.Queue.FindItem(r.Context(), id)
+	s.reply(w, http.StatusOK, it, err)
+}
+
+func (s *Server) deleteQueueItem(w http.ResponseWriter, r *http.Request) {
+	id, err := itemID(r)
+	if err == nil {
+		err = s.svc.Queue.DeleteItem(r.Context(), id)
+	}
+	s.reply(w, http.StatusOK, map[string]any{"success": true}, err)
+}
+
+func (s *Server) cancelQueueItem(w http.ResponseWriter, r *http.Request) {
+	id, err := itemID(r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	it, err := s.svc.Queue.CancelItem(r.Context(), id)
+	s.reply(w, http.StatusOK, it, err)
+}
+
+func (s *Server) retryItems(w http.ResponseWriter, r *http.Request) {
+	var ids []uint64
+	if err := decode(w, r, &ids); err != nil {
+		s.fail(w, err)
+		return
+	}
+	retried, err := s.svc.Queue.Retry(r.Context(), ids)
+	s.reply(w, http.StatusOK, map[string]any{"queue_id": app.DefaultQueue, "retried_item_ids": retried}, err)
+}
+
+func (s *Server) cancelBatches(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		BatchIDs []string `json:"batch_ids"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, err)
+		return
+	}
+	n, err := s.svc.Queue.CancelBatches(r.Context(), req.BatchIDs)
+	s.reply(w, http.StatusOK, map[string]any{"canceled": n}, err)
+}
+
+func (s *Server) clearQueue(w http.ResponseWriter, r *http.Request) {
+	n, err := s.svc.Queue.Clear(r.Context())
+	s.reply(w, http.StatusOK, map[string]any{"deleted": n}, err)
+}
+
+func (s *Server) pruneQueue(w http.ResponseWriter, r *http.Request) {
+	n, err := s.svc.Queue.Prune(r.Context())
+	s.reply(w, http.StatusOK, map[string]any{"deleted": n}, err)
+}
+
+func (s *Server) pauseQueue(paused bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := s.svc.Queue.SetPaused(r.Context(), paused); err != nil {
+			s.fail(w, err)
+			return
+		}
+		s.queueStatus(w, r)
+	}
+}
+
+func (s *Server) workflows(w http.ResponseWriter, r *http.Request) {
+	// Signed in is all it takes: the built-in workflows belong to everyone.
+	writeJSON(w, http.StatusOK, s.svc.Workflows)
+}
+
+// queueEvents streams queue events as server-sent events: whole for the
+// caller's own items (everyone's, for an admin), redacted for the rest.
+// The session is checked again every few seconds, so a stream ends soon
+// after its session does.
+func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		s.fail(w, fmt.Errorf("streaming is not supported"))
+		return
+	}
+	actor := app.ActorFromContext(r.Context())
+	token := requestToken(r)
+	var admin atomic.Bool
+	admin.Store(actor.User != nil && app.CanManageUsers(actor.User))
+	sub := s.svc.Broker.Subscribe(func() (string, bool) { return actor.UserID, admin.Load() })
+	defer sub.Close()
+
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ": connected\n\n")
+	flusher.Flush()
+
+	recheck := time.NewTicker(sessionRecheck)
+	defer recheck.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-recheck.C:
+			a, err := s.svc.Auth.Authenticate(r.Context(), token)
+			if err != nil {
+				fmt.Fprint(w, "event: signed_out\ndata: {}\n\n")
+				flusher.Flush()
+				return
+			}
+			admin.Store(app.CanManageUsers(a.User))
+			fmt.Fprint(w, ": still here\n\n")
+			flusher.Flush()
+		case ev, ok := <-sub.C:
+			if !ok {
+				return
+			}
+			data, _ := json.Marshal(ev)
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Type, data)
+			flusher.Flush()
+		}
+	}
+}
+
+// sessionRecheck is how often an event stream checks its session.
+var sessionRecheck = 5 * time.Second
+
+// requestToken is the token a request was authenticated with.
+func requestToken(r *http.Request) string {
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return strings.TrimSpace(token)
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}

@@ -1,0 +1,115 @@
+package render
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"io"
+
+	"easel/app"
+	"easel/app/engine"
+	"easel/app/imaging"
+)
+
+// invocation is what the engine's nodes use while an item runs. It acts as
+// the item's owner: it reads only images the owner may read and saves only
+// to boards the owner may add to, because every call goes through the
+// services with the owner as the acting user.
+type invocation struct {
+	context.Context
+	w     *Worker
+	item  *app.QueueItem
+	owner string
+	graph json.RawMessage
+	saved []string
+}
+
+var _ engine.Context = (*invocation)(nil)
+
+// asOwner is the context the services see: the item's owner acting.
+func (in *invocation) asOwner() context.Context {
+	return app.NewContextWithActor(in.Context, &app.Actor{UserID: in.owner})
+}
+
+func (in *invocation) runGraph() ([]string, error) {
+	g, err := parseGraph(in.graph)
+	if err == nil {
+		err = applyValues(g, in.item.FieldValues)
+	}
+	if err != nil {
+		return nil, err
+	}
+	last := -1
+	_, err = engine.Run(in, g, func(p engine.Progress) {
+		pct := int(p.Fraction * 100)
+		if pct == last {
+			return // one event per percent is plenty
+		}
+		last = pct
+		in.w.Events.Publish(in.owner, &app.QueueEvent{Type: app.EventNodeProgress, Item: in.item,
+			NodeID: p.NodeID, NodeType: p.NodeType, Percent: float64(pct)})
+	})
+	return in.saved, ownerError(err)
+}
+
+// ownerError explains a refusal that comes from the owner's profile having
+// gone (disabled or deleted) rather than from the graph.
+func ownerError(err error) error {
+	if app.ErrorCode(err) == app.EUNAUTHORIZED {
+		return app.Errorf(app.EUNAUTHORIZED, "The profile that queued this item is disabled or deleted, so it cannot run.")
+	}
+	return err
+}
+
+// LoadImage reads an image the owner may see.
+func (in *invocation) LoadImage(name string) (image.Image, error) {
+	f, _, err := in.w.Images.OpenImage(in.asOwner(), name, false)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, err
+	}
+	_, img, err := imaging.Inspect(name, data, imaging.Limits{})
+	return img, err
+}
+
+// SaveImage saves a rendered image for the owner, on a board they may add
+// to (a named board is found or made among their own).
+func (in *invocation) SaveImage(img image.Image, board engine.BoardRef, meta engine.Metadata) (string, error) {
+	boardID := board.BoardID
+	if board.BoardName != "" {
+		b, err := in.w.Boards.FindOrCreateBoard(in.asOwner(), board.BoardName)
+		if err != nil {
+			return "", err
+		}
+		boardID = b.BoardID
+	}
+	data, err := imaging.EncodePNG(img)
+	if err != nil {
+		return "", err
+	}
+	thumb, thumbType, err := imaging.EncodeThumbnail(imaging.Thumbnail(img, imaging.ThumbnailSize))
+	if err != nil {
+		return "", err
+	}
+	metaJSON, err := json.Marshal(meta)
+	if err != nil {
+		return "", err
+	}
+	b := img.Bounds()
+	saved, err := in.w.Images.Add(in.asOwner(), app.NewImage{
+		BoardID: boardID, OriginalName: fmt.Sprintf("easel-%d-%d.png", in.item.ItemID, len(in.saved)+1),
+		Data: data, ContentType: "image/png", Width: b.Dx(), Height: b.Dy(),
+		Thumbnail: thumb, ThumbType: thumbType, Metadata: metaJSON,
+	})
+	if err != nil {
+		return "", err
+	}
+	in.saved = append(in.saved, saved.ImageName)
+	in.w.Events.Publish(in.owner, &app.QueueEvent{Type: app.EventImageSaved, Item: in.item, ImageName: saved.ImageName, BoardID: boardID})
+	return saved.ImageName, nil
+}

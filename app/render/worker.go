@@ -1,0 +1,198 @@
+// Package render runs the render queue: a worker takes items in turn from
+// each user with work waiting and runs their graphs with the engine, acting
+// as each item's owner.
+package render
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"easel/app"
+	"easel/app/engine"
+)
+
+// errStopping cancels items when the app stops; they go back in line.
+var errStopping = errors.New("Easel is stopping")
+
+// idleWait is how long a slot with nothing to do waits before looking
+// again; Wake cuts it short when work arrives.
+const idleWait = 2 * time.Second
+
+// Worker runs queue items in the background.
+type Worker struct {
+	Queue  app.QueueProcessor
+	Images app.ImageService
+	Boards app.BoardService
+	Events *app.Broker
+	Log    *slog.Logger
+	// Slots is how many items run at once (default 1).
+	Slots int
+
+	wake     chan struct{}
+	mu       sync.Mutex
+	lastUser string
+	running  map[uint64]context.CancelCauseFunc
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// Start fails what a crash left in progress, then runs items until Stop.
+func (w *Worker) Start(parent context.Context) error {
+	if n, err := w.Queue.RecoverInterrupted(); err != nil {
+		return err
+	} else if n > 0 {
+		w.Log.Info("queue items interrupted by the last stop are marked failed", "items", n)
+	}
+	ctx, stop := context.WithCancel(parent)
+	w.stop = stop
+	w.wake = make(chan struct{}, 1)
+	w.running = map[uint64]context.CancelCauseFunc{}
+	for range max(w.Slots, 1) {
+		w.wg.Add(1)
+		go w.loop(ctx)
+	}
+	return nil
+}
+
+// Stop stops the running items at their next step, puts them back in line
+// and returns when the slots are done.
+func (w *Worker) Stop() {
+	w.mu.Lock()
+	for _, cancel := range w.running {
+		cancel(errStopping)
+	}
+	w.mu.Unlock()
+	w.stop()
+	w.wg.Wait()
+}
+
+// Wake tells the worker that work has arrived.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Cancel stops a running item at its next step.
+func (w *Worker) Cancel(id uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if cancel, ok := w.running[id]; ok {
+		cancel(app.ErrCanceled)
+	}
+}
+
+func (w *Worker) loop(ctx context.Context) {
+	defer w.wg.Done()
+	for ctx.Err() == nil {
+		claim, err := w.claim()
+		if err != nil {
+			w.Log.Error("queue: claiming an item failed", "err", err)
+		}
+		if claim == nil {
+			select {
+			case <-ctx.Done():
+			case <-w.wake:
+			case <-time.After(idleWait):
+			}
+			continue
+		}
+		w.run(ctx, claim)
+	}
+}
+
+// claim takes the next item, serving users round-robin.
+func (w *Worker) claim() (*app.ClaimedItem, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	claim, err := w.Queue.Claim(w.lastUser)
+	if claim != nil {
+		w.lastUser = claim.Owner
+	}
+	return claim, err
+}
+
+// run runs one item to its end and records it.
+func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) {
+	id := claim.Item.ItemID
+	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
+	w.mu.Lock()
+	w.running[id] = cancel
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		delete(w.running, id)
+		w.mu.Unlock()
+		cancel(nil)
+	}()
+	if parent.Err() != nil {
+		cancel(errStopping)
+	}
+
+	inv := &invocation{Context: ctx, w: w, item: claim.Item, owner: claim.Owner, graph: claim.Graph}
+	names, err := inv.runGraph()
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errStopping):
+		if err := w.Queue.Requeue(id); err != nil {
+			w.Log.Error("queue: putting a stopped item back failed", "item", id, "err", err)
+		}
+		return
+	case errors.Is(cause, app.ErrCanceled):
+		err = app.ErrCanceled
+	}
+	if _, ferr := w.Queue.Finish(id, names, err); ferr != nil {
+		w.Log.Error("queue: recording an item's end failed", "item", id, "err", ferr)
+	}
+}
+
+// CheckBatch validates a graph with each item's values, for the store to
+// refuse a bad batch before queuing any of it.
+func CheckBatch(graph json.RawMessage, items [][]app.FieldValue) error {
+	checked := map[string]bool{}
+	for _, values := range items {
+		// Runs repeat the same values: check each set once.
+		key, err := json.Marshal(values)
+		if err != nil {
+			return app.Errorf(app.EINVALID, "The batch data could not be read: %v", err)
+		}
+		if checked[string(key)] {
+			continue
+		}
+		checked[string(key)] = true
+		// Values may fill required fields (an "Edit an image" workflow's
+		// image), so each set is applied to a fresh graph before checking.
+		g, err := parseGraph(graph)
+		if err != nil {
+			return err
+		}
+		if err := applyValues(g, values); err != nil {
+			return err
+		}
+		if err := engine.Validate(g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseGraph(raw json.RawMessage) (*engine.Graph, error) {
+	var g engine.Graph
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return nil, app.Errorf(app.EINVALID, "The graph is not valid JSON in InvokeAI's shape ({\"nodes\": {…}, \"edges\": […]}): %v", err)
+	}
+	return &g, nil
+}
+
+func applyValues(g *engine.Graph, values []app.FieldValue) error {
+	for _, v := range values {
+		if err := engine.SetField(g, v.NodePath, v.FieldName, v.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}

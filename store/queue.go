@@ -1,0 +1,402 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"easel/app"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// BatchChecker validates a batch's graph with each item's values before
+// anything is queued (the engine knows what a valid graph is; the store
+// does not).
+type BatchChecker func(graph json.RawMessage, items [][]app.FieldValue) error
+
+// QueueService keeps the render queue.
+type QueueService struct {
+	db    *DB
+	check BatchChecker
+	// Events receives status changes made through the service.
+	Events *app.Broker
+	// Canceled is told of an item canceled while it runs, so the worker
+	// can stop it at its next step.
+	Canceled func(id uint64)
+	// Enqueued is told when work arrives, so the worker need not poll.
+	Enqueued func()
+}
+
+// NewQueueService returns the queue of db, checking batches with check.
+func NewQueueService(db *DB, check BatchChecker) *QueueService {
+	return &QueueService{db: db, check: check, Events: app.NewBroker(), Canceled: func(uint64) {}, Enqueued: func() {}}
+}
+
+var (
+	_ app.QueueService   = (*QueueService)(nil)
+	_ app.QueueProcessor = (*QueueService)(nil)
+)
+
+// MaxPriority bounds an item's priority either way.
+const MaxPriority = 1000
+
+// Enqueue checks a batch and queues its items for the caller, in one
+// transaction.
+func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (*app.EnqueueResult, error) {
+	if len(b.Graph) == 0 {
+		return nil, app.Errorf(app.EINVALID, "The batch has no graph.")
+	}
+	if priority < -MaxPriority || priority > MaxPriority {
+		return nil, app.Errorf(app.EINVALID, "priority must be between %d and %d.", -MaxPriority, MaxPriority)
+	}
+	items, err := app.ExpandBatch(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.check(b.Graph, items); err != nil {
+		return nil, err
+	}
+	b.BatchID = uuid.NewString()
+	res := &app.EnqueueResult{QueueID: app.DefaultQueue, Requested: len(items), Batch: b, Priority: priority, ItemIDs: make([]uint64, 0, len(items))}
+	var events []*app.QueueEvent
+	var owner string
+	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		owner = actor.UserID
+		if err := putJSON(tx.Bucket(bucketQueueBatches), []byte(b.BatchID), batchRecord{Owner: owner, Graph: b.Graph, Origin: b.Origin}); err != nil {
+			return err
+		}
+		now := s.db.now()
+		owners := newNames(tx)
+		for _, values := range items {
+			id, err := tx.Bucket(bucketQueueItems).NextSequence()
+			if err != nil {
+				return err
+			}
+			r := &itemRecord{ID: id, BatchID: b.BatchID, Owner: owner, Priority: priority, Created: now, Values: values}
+			if err := setStatus(tx, r, app.StatusPending, now); err != nil {
+				return err
+			}
+			res.ItemIDs = append(res.ItemIDs, id)
+			events = append(events, &app.QueueEvent{Type: app.EventItemStatus, Item: r.view(actor, nil, owners)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Enqueued = len(res.ItemIDs)
+	for _, ev := range events {
+		s.Events.Publish(owner, ev)
+	}
+	s.Enqueued()
+	return res, nil
+}
+
+// maxListed bounds a queue listing: the newest items.
+const maxListed = 1000
+
+// ListItems lists the newest items, oldest first; others' redacted.
+func (s *QueueService) ListItems(ctx context.Context) ([]*app.QueueItem, error) {
+	out := []*app.QueueItem{}
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		c := tx.Bucket(bucketQueueItems).Cursor()
+		k, _ := c.Last()
+		for i := 1; i < maxListed && k != nil; i++ {
+			if pk, _ := c.Prev(); pk != nil {
+				k = pk
+			} else {
+				break
+			}
+		}
+		owners := newNames(tx)
+		for k, v := c.Seek(k); k != nil; k, v = c.Next() {
+			var r itemRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			out = append(out, r.view(actor, nil, owners))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// FindItem returns one item: whole to its owner and admins, redacted to others.
+func (s *QueueService) FindItem(ctx context.Context, id uint64) (*app.QueueItem, error) {
+	var out *app.QueueItem
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, r, err := s.item(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = r.view(actor, batchGraph(tx, r.BatchID), newNames(tx))
+		if out.Redacted {
+			out.Graph = nil
+		}
+		return nil
+	})
+	return out, err
+}
+
+// item finds a queue item. Everyone signed in may know it exists (the queue
+// is shared); what they may see of it is the view's business.
+func (s *QueueService) item(ctx context.Context, tx *bolt.Tx, id uint64) (*userRecord, *itemRecord, error) {
+	actor, err := s.db.actingUser(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := getItem(tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r == nil {
+		return nil, nil, app.Errorf(app.ENOTFOUND, "Queue item %d not found", id)
+	}
+	return actor, r, nil
+}
+
+// changeable is item for actions only the owner and admins may take.
+func (s *QueueService) changeable(ctx context.Context, tx *bolt.Tx, id uint64) (*userRecord, *itemRecord, error) {
+	actor, r, err := s.item(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Owner != actor.UserID && !app.CanManageUsers(&actor.User) {
+		return nil, nil, app.Errorf(app.EFORBIDDEN, "This is someone else's queue item: only they or an administrator can change it.")
+	}
+	return actor, r, nil
+}
+
+// Status counts everyone's items and the caller's.
+func (s *QueueService) Status(ctx context.Context) (*app.QueueStatusReport, error) {
+	rep := &app.QueueStatusReport{}
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rep.Processor.IsStarted = true
+		rep.Processor.IsPaused = queuePaused(tx)
+		return tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
+			var r struct {
+				Owner  string          `json:"owner"`
+				Status app.QueueStatus `json:"status"`
+			}
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			count(&rep.Queue, r.Status)
+			if r.Owner == actor.UserID {
+				count(&rep.Mine, r.Status)
+			}
+			return nil
+		})
+	})
+	rep.Processor.IsProcessing = rep.Queue.InProgress > 0
+	return rep, err
+}
+
+func count(c *app.QueueCounts, s app.QueueStatus) {
+	c.Total++
+	switch s {
+	case app.StatusPending:
+		c.Pending++
+	case app.StatusInProgress:
+		c.InProgress++
+	case app.StatusCompleted:
+		c.Completed++
+	case app.StatusFailed:
+		c.Failed++
+	case app.StatusCanceled:
+		c.Canceled++
+	}
+}
+
+// CancelItem cancels a pending or running item: its owner or an admin. A
+// running item stops at its next step.
+func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueItem, error) {
+	var out *app.QueueItem
+	var wasRunning bool
+	var owner string
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, r, err := s.changeable(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		owner = r.Owner
+		if !r.Status.Finished() {
+			wasRunning = r.Status == app.StatusInProgress
+			if err := setStatus(tx, r, app.StatusCanceled, s.db.now()); err != nil {
+				return err
+			}
+		}
+		out = r.view(actor, nil, newNames(tx))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if wasRunning {
+		s.Canceled(id)
+	}
+	s.Events.Publish(owner, &app.QueueEvent{Type: app.EventItemStatus, Item: out})
+	return out, nil
+}
+
+// DeleteItem deletes an item (canceling it first if it runs): its owner or an admin.
+func (s *QueueService) DeleteItem(ctx context.Context, id uint64) error {
+	var wasRunning bool
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		_, r, err := s.changeable(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		wasRunning = r.Status == app.StatusInProgress
+		return deleteItem(tx, r)
+	})
+	if err == nil && wasRunning {
+		s.Canceled(id)
+	}
+	return err
+}
+
+// Retry queues failed or canceled items again, as new items with the same
+// graph and values, owned by the original owner: their owner or an admin.
+func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error) {
+	if len(ids) > app.MaxBulk {
+		return nil, app.Errorf(app.EINVALID, "At most %d items at once.", app.MaxBulk)
+	}
+	retried := []uint64{}
+	type published struct {
+		owner string
+		ev    *app.QueueEvent
+	}
+	var events []published
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		owners := newNames(tx)
+		for _, id := range ids {
+			actor, r, err := s.changeable(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if r.Status != app.StatusFailed && r.Status != app.StatusCanceled {
+				continue
+			}
+			newID, err := tx.Bucket(bucketQueueItems).NextSequence()
+			if err != nil {
+				return err
+			}
+			again := &itemRecord{ID: newID, BatchID: r.BatchID, Owner: r.Owner, Priority: r.Priority, Created: s.db.now(), Values: r.Values}
+			if err := setStatus(tx, again, app.StatusPending, s.db.now()); err != nil {
+				return err
+			}
+			retried = append(retried, newID)
+			events = append(events, published{r.Owner, &app.QueueEvent{Type: app.EventItemStatus, Item: again.view(actor, nil, owners)}})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range events {
+		s.Events.Publish(p.owner, p.ev)
+	}
+	s.Enqueued()
+	return retried, nil
+}
+
+// eachItem calls fn for every item the caller may change and that keep
+// selects, in one write transaction, and returns how many fn changed.
+func (s *QueueService) eachItem(ctx context.Context, keep func(r *itemRecord) bool, fn func(tx *bolt.Tx, r *itemRecord) error) (int, []uint64, error) {
+	n := 0
+	var running []uint64
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		admin := app.CanManageUsers(&actor.User)
+		var chosen []*itemRecord
+		err = tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
+			var r itemRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			if (admin || r.Owner == actor.UserID) && keep(&r) {
+				chosen = append(chosen, &r)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range chosen {
+			if r.Status == app.StatusInProgress {
+				running = append(running, r.ID)
+			}
+			if err := fn(tx, r); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, id := range running {
+		s.Canceled(id)
+	}
+	return n, running, nil
+}
+
+// CancelBatches cancels the waiting and running items of batches.
+func (s *QueueService) CancelBatches(ctx context.Context, batchIDs []string) (int, error) {
+	want := map[string]bool{}
+	for _, id := range batchIDs {
+		want[id] = true
+	}
+	now := s.db.now()
+	n, _, err := s.eachItem(ctx, func(r *itemRecord) bool { return want[r.BatchID] && !r.Status.Finished() },
+		func(tx *bolt.Tx, r *itemRecord) error { return setStatus(tx, r, app.StatusCanceled, now) })
+	return n, err
+}
+
+// Clear deletes every item the caller may change: an admin's clears the queue.
+func (s *QueueService) Clear(ctx context.Context) (int, error) {
+	n, _, err := s.eachItem(ctx, func(*itemRecord) bool { return true }, deleteItem)
+	return n, err
+}
+
+// Prune deletes the finished items the caller may change.
+func (s *QueueService) Prune(ctx context.Context) (int, error) {
+	n, _, err := s.eachItem(ctx, func(r *itemRecord) bool { return r.Status.Finished() }, deleteItem)
+	return n, err
+}
+
+// SetPaused pauses or resumes the processor: admins only. It stays so
+// across restarts.
+func (s *QueueService) SetPaused(ctx context.Context, paused bool) error {
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		if _, err := s.db.actingAdmin(ctx, tx); err != nil {
+			return err
+		}
+		if paused {
+			return tx.Bucket(bucketMeta).Put(keyQueuePaused, []byte{1})
+		}
+		return tx.Bucket(bucketMeta).Delete(keyQueuePaused)
+	})
+	if err == nil && !paused {
+		s.Enqueued()
+	}
+	return err
+}
