@@ -225,8 +225,10 @@ type QueueProcessor interface {
 	// nil when nothing waits or the queue is paused.
 	Claim(lastUser string) (*ClaimedItem, error)
 	// Finish records how an item ended: completed with its images, or
-	// failed with runErr; an item canceled meanwhile stays canceled.
-	Finish(id uint64, images []string, runErr error) (*QueueItem, error)
+	// failed with runErr; an item canceled meanwhile stays canceled. With
+	// claimNext it also claims the next item, as Claim does, in the same
+	// transaction.
+	Finish(id uint64, images []string, runErr error, claimNext bool, lastUser string) (*ClaimedItem, error)
 	// Requeue puts an item that was stopped with the app back in line.
 	Requeue(id uint64) error
 }

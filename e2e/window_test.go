@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -122,16 +123,36 @@ func TestWindow(t *testing.T) {
 	db.Close()
 	tileColor := wendy.Tile().Color
 
-	display := xvfb(t)
-	cmd := exec.Command(easelBinary(t), "--data", data)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "NO_AT_BRIDGE=1")
-	logs := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	// GTK now and then fails to open a display that takes other clients
+	// fine while the machine is loaded; a fresh display then works. A
+	// window that never starts still fails the test.
+	var display string
+	var cmd *exec.Cmd
+	var exited chan error
+	var logs *lockedBuffer
+	var img image.Image
+	var raw []byte
+	for attempt := 1; ; attempt++ {
+		display = xvfb(t)
+		cmd = exec.Command(easelBinary(t), "--data", data)
+		cmd.Env = append(os.Environ(), "DISPLAY="+display, "NO_AT_BRIDGE=1")
+		logs = &lockedBuffer{}
+		cmd.Stdout, cmd.Stderr = logs, logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited = make(chan error, 1)
+		go func(c *exec.Cmd, ch chan error) { ch <- c.Wait() }(cmd, exited)
+		var early error
+		img, raw, early = waitForTile(t, display, tileColor, exited)
+		if early == nil {
+			break
+		}
+		if attempt == 3 || !strings.Contains(logs.String(), "failed to init GTK") {
+			t.Fatalf("easel exited early: %v\n%s", early, logs.String())
+		}
+		t.Logf("attempt %d: GTK could not open %s; trying a fresh display", attempt, display)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
 	defer func() {
 		if cmd.ProcessState == nil {
 			cmd.Process.Kill()
@@ -140,27 +161,6 @@ func TestWindow(t *testing.T) {
 			t.Logf("easel log:\n%s", logs.String())
 		}
 	}()
-
-	// Wait for the page to draw the tile of the fixture's profile.
-	var img image.Image
-	var raw []byte
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		img, raw = screen(t, display)
-		if _, n := colorStats(img, tileColor); n > 200 {
-			break
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("easel exited early: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			os.WriteFile(filepath.Join(artifactDir(t), "window-timeout.png"), raw, 0o644)
-			t.Fatalf("after 60 s the window shows no profile tile in %s", tileColor)
-		}
-		time.Sleep(time.Second)
-	}
 	os.WriteFile(filepath.Join(artifactDir(t), "window-login.png"), raw, 0o644)
 	if distinct, _ := colorStats(img, tileColor); distinct < 50 {
 		t.Fatalf("the screenshot has only %d colours: the window looks blank", distinct)
@@ -194,6 +194,28 @@ func TestWindow(t *testing.T) {
 	}
 	if logins != 1 {
 		t.Fatalf("the window signed in %d times, want 1 (typing the password into the window did not reach Go)", logins)
+	}
+}
+
+// waitForTile waits until the window draws a profile tile in color, and
+// returns the screenshot; or the error the app exited with.
+func waitForTile(t *testing.T, display, color string, exited <-chan error) (image.Image, []byte, error) {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		img, raw := screen(t, display)
+		if _, n := colorStats(img, color); n > 200 {
+			return img, raw, nil
+		}
+		select {
+		case err := <-exited:
+			return nil, nil, fmt.Errorf("exit: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			os.WriteFile(filepath.Join(artifactDir(t), "window-timeout.png"), raw, 0o644)
+			t.Fatalf("after 60 s the window shows no profile tile in %s", color)
+		}
+		time.Sleep(time.Second)
 	}
 }
 

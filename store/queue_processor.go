@@ -42,75 +42,98 @@ func (s *QueueService) RecoverInterrupted() (int, error) {
 
 // Claim takes the next pending item, serving users in turn.
 func (s *QueueService) Claim(lastUser string) (*app.ClaimedItem, error) {
-	var out *app.ClaimedItem
-	var owner string
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		if queuePaused(tx) {
-			return nil
-		}
-		c := tx.Bucket(bucketQueuePending).Cursor()
-		// Every key of lastUser starts with lastUser 0; lastUser 1 is past them all.
-		k, _ := c.Seek(append([]byte(lastUser), 1))
-		if k == nil || lastUser == "" {
-			k, _ = c.First()
-		}
-		if k == nil {
-			return nil
-		}
-		id := binary.BigEndian.Uint64(k[len(k)-8:])
-		r, err := getItem(tx, id)
-		if err != nil {
-			return err
-		}
-		if r == nil {
-			return c.Delete() // an index entry without its item
-		}
-		if err := setStatus(tx, r, app.StatusInProgress, s.db.now()); err != nil {
-			return err
-		}
-		owner = r.Owner
-		out = &app.ClaimedItem{Item: r.fullView(nil, newNames(tx)), Graph: batchGraph(tx, r.BatchID), Owner: r.Owner}
-		return nil
+	var claim *app.ClaimedItem
+	err := s.db.bolt.Update(func(tx *bolt.Tx) (err error) {
+		claim, err = s.claimTx(tx, lastUser)
+		return err
 	})
-	if out != nil {
-		s.Events.Publish(owner, &app.QueueEvent{Type: app.EventItemStatus, Item: out.Item})
-	}
-	return out, err
+	s.publishClaim(claim)
+	return claim, err
 }
 
-// Finish records how an item ended.
-func (s *QueueService) Finish(id uint64, images []string, runErr error) (*app.QueueItem, error) {
-	var out *app.QueueItem
-	var owner string
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		r, err := getItem(tx, id)
-		if err != nil || r == nil {
-			return err // deleted meanwhile: nothing to record
-		}
-		owner = r.Owner
-		r.Images = append(r.Images, images...)
-		if r.Status == app.StatusInProgress {
-			status := app.StatusCompleted
-			switch {
-			case errors.Is(runErr, errCanceled):
-				status = app.StatusCanceled
-			case runErr != nil:
-				status = app.StatusFailed
-				r.ErrorType, r.ErrorMsg = errorType(runErr), app.ErrorMessageOrText(runErr)
-			}
-			if err := setStatus(tx, r, status, s.db.now()); err != nil {
-				return err
-			}
-		} else if err := putItem(tx, r); err != nil {
+// Finish records how an item ended and, when claimNext, takes the next
+// item in the same transaction: one commit (one disk sync) per item.
+func (s *QueueService) Finish(id uint64, images []string, runErr error, claimNext bool, lastUser string) (*app.ClaimedItem, error) {
+	var done *app.QueueItem
+	var claim *app.ClaimedItem
+	err := s.db.bolt.Update(func(tx *bolt.Tx) (err error) {
+		if done, err = s.finishTx(tx, id, images, runErr); err != nil {
 			return err
 		}
-		out = r.fullView(nil, newNames(tx))
-		return nil
+		if claimNext {
+			claim, err = s.claimTx(tx, lastUser)
+		}
+		return err
 	})
-	if out != nil {
-		s.Events.Publish(owner, &app.QueueEvent{Type: app.EventItemStatus, Item: out})
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	if done != nil {
+		s.Events.Publish(done.UserID, &app.QueueEvent{Type: app.EventItemStatus, Item: done})
+	}
+	s.publishClaim(claim)
+	return claim, nil
+}
+
+func (s *QueueService) publishClaim(claim *app.ClaimedItem) {
+	if claim != nil {
+		s.Events.Publish(claim.Owner, &app.QueueEvent{Type: app.EventItemStatus, Item: claim.Item})
+	}
+}
+
+// claimTx takes the first waiting item of the first user after lastUser
+// (wrapping around), or nothing when the queue is paused or empty.
+func (s *QueueService) claimTx(tx *bolt.Tx, lastUser string) (*app.ClaimedItem, error) {
+	if queuePaused(tx) {
+		return nil, nil
+	}
+	c := tx.Bucket(bucketQueuePending).Cursor()
+	// Every key of lastUser starts with lastUser 0; lastUser 1 is past them all.
+	k, _ := c.Seek(append([]byte(lastUser), 1))
+	if k == nil || lastUser == "" {
+		k, _ = c.First()
+	}
+	if k == nil {
+		return nil, nil
+	}
+	id := binary.BigEndian.Uint64(k[len(k)-8:])
+	r, err := getItem(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, c.Delete() // an index entry without its item
+	}
+	if err := setStatus(tx, r, app.StatusInProgress, s.db.now()); err != nil {
+		return nil, err
+	}
+	return &app.ClaimedItem{Item: r.fullView(nil, newNames(tx)), Graph: batchGraph(tx, r.BatchID), Owner: r.Owner}, nil
+}
+
+// finishTx records how an item ended; an item canceled or deleted
+// meanwhile stays so.
+func (s *QueueService) finishTx(tx *bolt.Tx, id uint64, images []string, runErr error) (*app.QueueItem, error) {
+	r, err := getItem(tx, id)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	r.Images = append(r.Images, images...)
+	if r.Status == app.StatusInProgress {
+		status := app.StatusCompleted
+		switch {
+		case errors.Is(runErr, errCanceled):
+			status = app.StatusCanceled
+		case runErr != nil:
+			status = app.StatusFailed
+			r.ErrorType, r.ErrorMsg = errorType(runErr), app.ErrorMessageOrText(runErr)
+		}
+		if err := setStatus(tx, r, status, s.db.now()); err != nil {
+			return nil, err
+		}
+	} else if err := putItem(tx, r); err != nil {
+		return nil, err
+	}
+	return r.fullView(nil, newNames(tx)), nil
 }
 
 // errCanceled is how the worker says it stopped an item because it was canceled.

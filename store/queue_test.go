@@ -214,8 +214,8 @@ func TestClaimIsFairAndPausable(t *testing.T) {
 	t.Run("OK an item canceled while running stays canceled", func(t *testing.T) {
 		c, _ := q.queue.Claim("")
 		q.queue.CancelItem(admin, c.Item.ItemID)
-		it, _ := q.queue.Finish(c.Item.ItemID, nil, nil)
-		if it.Status != app.StatusCanceled {
+		q.queue.Finish(c.Item.ItemID, nil, nil, false, "")
+		if it, _ := q.queue.FindItem(admin, c.Item.ItemID); it.Status != app.StatusCanceled {
 			t.Fatalf("finished canceled item = %s", it.Status)
 		}
 	})

@@ -89,10 +89,10 @@ func (w *Worker) Cancel(id uint64) {
 
 func (w *Worker) loop(ctx context.Context) {
 	defer w.wg.Done()
+	var claim *app.ClaimedItem
 	for ctx.Err() == nil {
-		claim, err := w.claim()
-		if err != nil {
-			w.Log.Error("queue: claiming an item failed", "err", err)
+		if claim == nil {
+			claim = w.claim(func(last string) (*app.ClaimedItem, error) { return w.Queue.Claim(last) })
 		}
 		if claim == nil {
 			select {
@@ -102,23 +102,33 @@ func (w *Worker) loop(ctx context.Context) {
 			}
 			continue
 		}
-		w.run(ctx, claim)
+		claim = w.run(ctx, claim)
+	}
+	if claim != nil { // claimed as the worker was told to stop
+		if err := w.Queue.Requeue(claim.Item.ItemID); err != nil {
+			w.Log.Error("queue: putting an item back failed", "item", claim.Item.ItemID, "err", err)
+		}
 	}
 }
 
-// claim takes the next item, serving users round-robin.
-func (w *Worker) claim() (*app.ClaimedItem, error) {
+// claim takes the next item with take, serving users round-robin.
+func (w *Worker) claim(take func(lastUser string) (*app.ClaimedItem, error)) *app.ClaimedItem {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	claim, err := w.Queue.Claim(w.lastUser)
+	claim, err := take(w.lastUser)
+	if err != nil {
+		w.Log.Error("queue: recording or claiming an item failed", "err", err)
+	}
 	if claim != nil {
 		w.lastUser = claim.Owner
 	}
-	return claim, err
+	return claim
 }
 
-// run runs one item to its end and records it.
-func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) {
+// run runs one item to its end, records it and returns the next item to
+// run, claimed in the same transaction (nil when none waits, or when
+// stopping).
+func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.ClaimedItem {
 	id := claim.Item.ItemID
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
 	w.mu.Lock()
@@ -141,13 +151,14 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) {
 		if err := w.Queue.Requeue(id); err != nil {
 			w.Log.Error("queue: putting a stopped item back failed", "item", id, "err", err)
 		}
-		return
+		return nil
 	case errors.Is(cause, app.ErrCanceled):
 		err = app.ErrCanceled
 	}
-	if _, ferr := w.Queue.Finish(id, names, err); ferr != nil {
-		w.Log.Error("queue: recording an item's end failed", "item", id, "err", ferr)
-	}
+	claimNext := parent.Err() == nil
+	return w.claim(func(last string) (*app.ClaimedItem, error) {
+		return w.Queue.Finish(id, names, err, claimNext, last)
+	})
 }
 
 // CheckBatch validates a graph with each item's values, for the store to

@@ -21,7 +21,7 @@ import (
 
 // studio is a real store with a running worker.
 type studio struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	auth   *store.AuthService
 	users  *store.UserService
@@ -32,7 +32,7 @@ type studio struct {
 	admin  context.Context
 }
 
-func openStudio(t *testing.T, dir string, start bool) *studio {
+func openStudio(t testing.TB, dir string, start bool) *studio {
 	t.Helper()
 	db, err := store.Open(dir)
 	if err != nil {
