@@ -62,6 +62,11 @@ func (s *ImageService) DeleteImages(ctx context.Context, names []string) (*app.B
 			return err
 		}
 		gone = append(gone, fileRef{r.Owner, r.Name})
+		if r.Owner != actor.UserID { // someone else's image: leave a trace
+			if err := s.db.audit(tx, actor.UserID, app.AuditImagesDeleted, r.Owner, r.Name); err != nil {
+				return err
+			}
+		}
 		return s.db.intendRemoval([]fileRef{{r.Owner, r.Name}})
 	})
 	if err != nil {
