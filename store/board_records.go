@@ -83,15 +83,39 @@ func putBoard(tx *bolt.Tx, b *boardRecord) error {
 }
 
 // The index entries of a board carry its id and whether it is archived, so
-// a listing can skip archived boards and count the rest without reading them.
-const flagArchived = 1
+// a listing can skip archived boards and count the rest without reading
+// them; a share's entry carries the role too, so a listing reads no shares.
+const (
+	flagArchived = 1 << iota
+	flagViewer
+	flagEditor
+)
 
-func indexValue(b *boardRecord) []byte {
+func indexValue(b *boardRecord) []byte { return shareIndexValue(b, app.RoleNone) }
+
+func shareIndexValue(b *boardRecord, role app.Role) []byte {
 	var flags byte
 	if b.Archived {
 		flags |= flagArchived
 	}
+	switch role {
+	case app.RoleViewer:
+		flags |= flagViewer
+	case app.RoleEditor:
+		flags |= flagEditor
+	}
 	return append([]byte(b.ID), flags)
+}
+
+// indexRole is the role a share's index entry carries.
+func indexRole(v []byte) app.Role {
+	switch flags := v[len(v)-1]; {
+	case flags&flagEditor != 0:
+		return app.RoleEditor
+	case flags&flagViewer != 0:
+		return app.RoleViewer
+	}
+	return app.RoleNone
 }
 
 func parseIndexValue(v []byte) (id string, archived bool) {
@@ -103,10 +127,7 @@ func isArchived(v []byte) bool { return v[len(v)-1]&flagArchived != 0 }
 // indexBoard writes (or with remove, deletes) every index entry of b.
 func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
 	put := func(bucket []byte, key []byte) error {
-		if remove {
-			return tx.Bucket(bucket).Delete(key)
-		}
-		return tx.Bucket(bucket).Put(key, indexValue(b))
+		return putIndex(tx, bucket, key, indexValue(b), remove)
 	}
 	if err := put(bucketBoardsAll, seqKey(b.Seq)); err != nil {
 		return err
@@ -119,9 +140,16 @@ func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
 			return err
 		}
 	}
-	return eachShare(tx, b.ID, func(userID string, _ shareRecord) error {
-		return put(bucketSharesByUser, prefixed(userID, b.Seq))
+	return eachShare(tx, b.ID, func(userID string, sh shareRecord) error {
+		return putIndex(tx, bucketSharesByUser, prefixed(userID, b.Seq), shareIndexValue(b, sh.Role), remove)
 	})
+}
+
+func putIndex(tx *bolt.Tx, bucket, key, value []byte, remove bool) error {
+	if remove {
+		return tx.Bucket(bucket).Delete(key)
+	}
+	return tx.Bucket(bucket).Put(key, value)
 }
 
 // reindexBoard moves b's index entries from how it was to how it is.

@@ -135,8 +135,9 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 		if err != nil {
 			return err
 		}
+		admin := app.CanManageUsers(&actor.User)
 		var streams []*seqStream
-		if app.CanManageUsers(&actor.User) {
+		if admin {
 			streams = []*seqStream{newSeqStream(tx.Bucket(bucketBoardsAll), nil)}
 		} else {
 			streams = []*seqStream{
@@ -145,28 +146,36 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 				newSeqStream(tx.Bucket(bucketBoardsVisible), nil),
 			}
 		}
-		var ids []string
-		mergeNewestFirst(streams, func(v []byte) {
+		type entry struct {
+			id   string
+			role app.Role
+		}
+		var entries []entry
+		mergeNewestFirst(streams, func(v []byte, shared []byte) {
 			if isArchived(v) && !f.IncludeArchived {
 				return
 			}
 			if f.All || (page.Total >= offset && page.Total < offset+limit) {
-				id, _ := parseIndexValue(v)
-				ids = append(ids, id)
+				e := entry{id: string(v[:len(v)-1])}
+				if shared != nil {
+					e.role = indexRole(shared)
+				}
+				entries = append(entries, e)
 			}
 			page.Total++
 		})
 		owners := newNames(tx)
-		records, shares := tx.Bucket(bucketBoards), tx.Bucket(bucketShares)
-		for _, id := range ids {
-			b, err := getBoardIn(records, id)
+		records := tx.Bucket(bucketBoards)
+		for _, e := range entries {
+			b, err := getBoardIn(records, e.id)
 			if err != nil {
 				return err
 			}
 			if b == nil {
 				continue
 			}
-			acc := app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, roleIn(shares, b.ID, actor.UserID))
+			// The role came with the merge: a listing reads no shares.
+			acc := app.BoardAccess{Admin: admin, Owner: b.Owner == actor.UserID, Role: e.role, Visibility: b.Visibility}
 			page.Items = append(page.Items, b.view(acc, owners))
 		}
 		return nil
@@ -202,9 +211,10 @@ func (s *seqStream) decode() {
 }
 
 // mergeNewestFirst calls fn with each distinct entry of the streams, newest
-// first; a board found in several streams comes once. It allocates nothing:
-// a listing walks every visible board to count them.
-func mergeNewestFirst(streams []*seqStream, fn func(v []byte)) {
+// first; a board found in several streams comes once, with the entry of the
+// shares stream (streams[1]) when it is among them. It allocates nothing: a
+// listing walks every visible board to count them.
+func mergeNewestFirst(streams []*seqStream, fn func(v, shared []byte)) {
 	for {
 		var top *seqStream
 		for _, s := range streams {
@@ -215,8 +225,12 @@ func mergeNewestFirst(streams []*seqStream, fn func(v []byte)) {
 		if top == nil {
 			return
 		}
-		fn(top.v)
 		seq := top.seq
+		var shared []byte
+		if len(streams) > 1 && streams[1].k != nil && streams[1].seq == seq {
+			shared = streams[1].v
+		}
+		fn(top.v, shared)
 		for _, s := range streams {
 			if s.k != nil && s.seq == seq {
 				s.next()

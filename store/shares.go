@@ -56,7 +56,7 @@ func (s *BoardService) ShareBoard(ctx context.Context, boardID, userID string, r
 		if err := tx.Bucket(bucketShares).Put(shareKey(b.ID, userID), encodeShare(sh)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSharesByUser).Put(prefixed(userID, b.Seq), indexValue(b)); err != nil {
+		if err := tx.Bucket(bucketSharesByUser).Put(prefixed(userID, b.Seq), shareIndexValue(b, role)); err != nil {
 			return err
 		}
 		out = &app.Share{UserID: userID, DisplayName: target.DisplayName, Role: role, SharedAt: sh.At}
