@@ -26,7 +26,7 @@ const (
 	benchShares    = 5_000
 	benchImages    = 1_000_000
 	benchBigBoard  = 100_000
-	benchStoreName = "easel-bench-v3"
+	benchStoreName = "easel-bench-v4"
 )
 
 type benchFixture struct {

@@ -88,7 +88,7 @@ func (db *DB) deleteBoardTx(tx *bolt.Tx, actor *userRecord, boardID string, incl
 	}); err != nil {
 		return nil, err
 	}
-	if err := tx.Bucket(bucketBoards).Delete([]byte(b.ID)); err != nil {
+	if err := deleteBoardRecord(tx, b); err != nil {
 		return nil, err
 	}
 	if err := db.intendRemoval(gone); err != nil {

@@ -11,8 +11,8 @@ import (
 )
 
 var (
-	bucketBoards        = []byte("boards")          // board_id → boardRecord
-	bucketBoardsAll     = []byte("boards_all")      // seq → board index value (admins' list)
+	bucketBoards        = []byte("boards")          // board_id → seq
+	bucketBoardsBySeq   = []byte("boards_by_seq")   // seq → boardRecord: the records, oldest first
 	bucketBoardsByOwner = []byte("boards_by_owner") // owner 0 seq → board index value
 	bucketBoardsVisible = []byte("boards_visible")  // seq → board index value, for shared and public boards
 	bucketShares        = []byte("shares")          // board_id 0 user_id → shareRecord
@@ -33,9 +33,12 @@ type boardRecord struct {
 
 const boardFormat = 1
 
+// A record starts with its format and a flags byte (flagArchived), so that
+// an admin's listing can skip archived boards without decoding them.
 func (b *boardRecord) encode() []byte {
 	e := encoder{b: make([]byte, 0, 128)}
 	e.uint(boardFormat)
+	e.b = append(e.b, indexValue(b)[len(b.ID)])
 	e.str(b.ID)
 	e.str(b.Name)
 	e.str(b.Owner)
@@ -51,9 +54,10 @@ func (b *boardRecord) encode() []byte {
 
 func decodeBoard(data []byte) (*boardRecord, error) {
 	d := newDecoder(data)
-	if d.uint() != boardFormat {
+	if d.uint() != boardFormat || len(d.s) == 0 {
 		return nil, errCorrupt
 	}
+	d.s = d.s[1:] // flags: the fields below say it all
 	b := &boardRecord{
 		ID: d.str(), Name: d.str(), Owner: d.str(),
 		Created: d.time(), Updated: d.time(), Archived: d.bool(),
@@ -65,13 +69,18 @@ func decodeBoard(data []byte) (*boardRecord, error) {
 	return b, d.err
 }
 
+// getBoard finds a board by id: its sequence number, then its record.
 func getBoard(tx *bolt.Tx, id string) (*boardRecord, error) {
-	return getBoardIn(tx.Bucket(bucketBoards), id)
+	seq := tx.Bucket(bucketBoards).Get([]byte(id))
+	if len(seq) != 8 {
+		return nil, nil
+	}
+	return getBoardBySeq(tx.Bucket(bucketBoardsBySeq), seq)
 }
 
-// getBoardIn reads from the boards bucket already open, for loops.
-func getBoardIn(b *bolt.Bucket, id string) (*boardRecord, error) {
-	data := b.Get([]byte(id))
+// getBoardBySeq reads a record by its 8-byte key, as listings find them.
+func getBoardBySeq(bySeq *bolt.Bucket, seq []byte) (*boardRecord, error) {
+	data := bySeq.Get(seq)
 	if data == nil {
 		return nil, nil
 	}
@@ -79,8 +88,21 @@ func getBoardIn(b *bolt.Bucket, id string) (*boardRecord, error) {
 }
 
 func putBoard(tx *bolt.Tx, b *boardRecord) error {
-	return tx.Bucket(bucketBoards).Put([]byte(b.ID), b.encode())
+	if err := tx.Bucket(bucketBoards).Put([]byte(b.ID), seqKey(b.Seq)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketBoardsBySeq).Put(seqKey(b.Seq), b.encode())
 }
+
+func deleteBoardRecord(tx *bolt.Tx, b *boardRecord) error {
+	if err := tx.Bucket(bucketBoards).Delete([]byte(b.ID)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketBoardsBySeq).Delete(seqKey(b.Seq))
+}
+
+// recordArchived reads the flags byte of an encoded record.
+func recordArchived(v []byte) bool { return len(v) > 1 && v[1]&flagArchived != 0 }
 
 // The index entries of a board carry its id and whether it is archived, so
 // a listing can skip archived boards and count the rest without reading
@@ -128,9 +150,6 @@ func isArchived(v []byte) bool { return v[len(v)-1]&flagArchived != 0 }
 func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
 	put := func(bucket []byte, key []byte) error {
 		return putIndex(tx, bucket, key, indexValue(b), remove)
-	}
-	if err := put(bucketBoardsAll, seqKey(b.Seq)); err != nil {
-		return err
 	}
 	if err := put(bucketBoardsByOwner, prefixed(b.Owner, b.Seq)); err != nil {
 		return err

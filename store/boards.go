@@ -83,7 +83,7 @@ func (s *BoardService) CreateBoard(ctx context.Context, name string) (*app.Board
 		if err != nil {
 			return err
 		}
-		seq, err := tx.Bucket(bucketBoards).NextSequence()
+		seq, err := tx.Bucket(bucketBoardsBySeq).NextSequence()
 		if err != nil {
 			return err
 		}
@@ -136,27 +136,27 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 			return err
 		}
 		admin := app.CanManageUsers(&actor.User)
-		var streams []*seqStream
+		owners := newNames(tx)
+		bySeq := tx.Bucket(bucketBoardsBySeq)
 		if admin {
-			streams = []*seqStream{newSeqStream(tx.Bucket(bucketBoardsAll), nil)}
-		} else {
-			streams = []*seqStream{
-				newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID)),
-				newSeqStream(tx.Bucket(bucketSharesByUser), rangePrefix(actor.UserID)),
-				newSeqStream(tx.Bucket(bucketBoardsVisible), nil),
-			}
+			return s.listAll(bySeq, actor.UserID, f, page, owners)
+		}
+		streams := []*seqStream{
+			newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID)),
+			newSeqStream(tx.Bucket(bucketSharesByUser), rangePrefix(actor.UserID)),
+			newSeqStream(tx.Bucket(bucketBoardsVisible), nil),
 		}
 		type entry struct {
-			id   string
+			seq  uint64
 			role app.Role
 		}
 		var entries []entry
-		mergeNewestFirst(streams, func(v []byte, shared []byte) {
+		mergeNewestFirst(streams, func(seq uint64, v, shared []byte) {
 			if isArchived(v) && !f.IncludeArchived {
 				return
 			}
 			if f.All || (page.Total >= offset && page.Total < offset+limit) {
-				e := entry{id: string(v[:len(v)-1])}
+				e := entry{seq: seq}
 				if shared != nil {
 					e.role = indexRole(shared)
 				}
@@ -164,10 +164,8 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 			}
 			page.Total++
 		})
-		owners := newNames(tx)
-		records := tx.Bucket(bucketBoards)
 		for _, e := range entries {
-			b, err := getBoardIn(records, e.id)
+			b, err := getBoardBySeq(bySeq, seqKey(e.seq))
 			if err != nil {
 				return err
 			}
@@ -175,12 +173,32 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 				continue
 			}
 			// The role came with the merge: a listing reads no shares.
-			acc := app.BoardAccess{Admin: admin, Owner: b.Owner == actor.UserID, Role: e.role, Visibility: b.Visibility}
+			acc := app.BoardAccess{Owner: b.Owner == actor.UserID, Role: e.role, Visibility: b.Visibility}
 			page.Items = append(page.Items, b.view(acc, owners))
 		}
 		return nil
 	})
 	return page, err
+}
+
+// listAll is an admin's listing: every board, newest first, straight from
+// the records (which carry the archived flag up front).
+func (s *BoardService) listAll(bySeq *bolt.Bucket, adminID string, f app.BoardFilter, page *app.BoardPage, owners *names) error {
+	c := bySeq.Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		if recordArchived(v) && !f.IncludeArchived {
+			continue
+		}
+		if f.All || (page.Total >= page.Offset && page.Total < page.Offset+page.Limit) {
+			b, err := decodeBoard(v)
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, b.view(app.BoardAccess{Admin: true, Owner: b.Owner == adminID, Visibility: b.Visibility}, owners))
+		}
+		page.Total++
+	}
+	return nil
 }
 
 // seqStream walks one index range from its newest key to its oldest. Keys
@@ -214,7 +232,7 @@ func (s *seqStream) decode() {
 // first; a board found in several streams comes once, with the entry of the
 // shares stream (streams[1]) when it is among them. It allocates nothing: a
 // listing walks every visible board to count them.
-func mergeNewestFirst(streams []*seqStream, fn func(v, shared []byte)) {
+func mergeNewestFirst(streams []*seqStream, fn func(seq uint64, v, shared []byte)) {
 	for {
 		var top *seqStream
 		for _, s := range streams {
@@ -230,7 +248,7 @@ func mergeNewestFirst(streams []*seqStream, fn func(v, shared []byte)) {
 		if len(streams) > 1 && streams[1].k != nil && streams[1].seq == seq {
 			shared = streams[1].v
 		}
-		fn(top.v, shared)
+		fn(seq, top.v, shared)
 		for _, s := range streams {
 			if s.k != nil && s.seq == seq {
 				s.next()
@@ -308,14 +326,13 @@ func (s *BoardService) FindOrCreateBoard(ctx context.Context, name string) (*app
 		if err != nil {
 			return err
 		}
-		records := tx.Bucket(bucketBoards)
+		bySeq := tx.Bucket(bucketBoardsBySeq)
 		stream := newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID))
 		for ; stream.k != nil; stream.next() {
-			id, archived := parseIndexValue(stream.v)
-			if archived {
+			if isArchived(stream.v) {
 				continue
 			}
-			b, err := getBoardIn(records, id)
+			b, err := getBoardBySeq(bySeq, seqKey(stream.seq))
 			if err != nil {
 				return err
 			}

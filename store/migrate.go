@@ -93,7 +93,7 @@ func (db *DB) SchemaVersion() (int, error) {
 // Stores from before profiles have no boards; anything found without an
 // owner would belong to the system profile.
 func migrateBoards(tx *bolt.Tx, db *DB) error {
-	for _, name := range [][]byte{bucketBoards, bucketBoardsAll, bucketBoardsByOwner, bucketBoardsVisible,
+	for _, name := range [][]byte{bucketBoards, bucketBoardsBySeq, bucketBoardsByOwner, bucketBoardsVisible,
 		bucketShares, bucketSharesByUser, bucketImages, bucketImagesByBoard, bucketImagesLoose, bucketLooseCounts} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
