@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"io"
+	"os"
 	"strconv"
 
 	"easel/app"
@@ -230,7 +232,22 @@ func (s *ImageService) FindImage(ctx context.Context, name string) (*app.Image, 
 
 // OpenImage opens an image's file, or its thumbnail, for a caller who may see it.
 func (s *ImageService) OpenImage(ctx context.Context, name string, thumbnail bool) (io.ReadSeekCloser, *app.Image, error) {
-	img, err := s.FindImage(ctx, name)
+	var img *app.Image
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := s.db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r, _, perms, err := imageAccess(tx, actor, name)
+		if err != nil {
+			return err
+		}
+		img = r.view(perms, newNames(tx))
+		if thumbnail {
+			img.ContentType = r.ThumbType
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -239,18 +256,11 @@ func (s *ImageService) OpenImage(ctx context.Context, name string, thumbnail boo
 		kind = kindThumbnail
 	}
 	f, err := s.db.files.open(kind, img.UserID, img.ImageName)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, app.ErrImageNotFound // deleted since
+	}
 	if err != nil {
 		return nil, nil, err
-	}
-	if thumbnail {
-		var thumbType string
-		s.db.bolt.View(func(tx *bolt.Tx) error {
-			if r, _ := getImage(tx, name); r != nil {
-				thumbType = r.ThumbType
-			}
-			return nil
-		})
-		img.ContentType = thumbType
 	}
 	return f, img, nil
 }
