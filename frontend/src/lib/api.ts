@@ -393,6 +393,8 @@ export interface Image {
   thumbnail_url: string;
   can_take_off: boolean;
   can_delete: boolean;
+  /** A rendered image's settings (see ImageMetadata); absent for imported images. */
+  metadata?: ImageMetadata | null;
 }
 
 export interface ImagePage {
@@ -692,4 +694,320 @@ export function uploadImage(boardId: string, file: File, onprogress: (fraction: 
 /** The thumbnail of an image known only by name (a board's cover). */
 export function thumbnailUrl(imageName: string): string {
   return `/api/v1/images/i/${enc(imageName)}/thumbnail`;
+}
+
+// ---- workflows and the render queue -------------------------------------------
+
+/** What a node field takes (app/engine/spec.go). */
+export type FieldKind = 'int' | 'float' | 'string' | 'bool' | 'color' | 'image' | 'board' | 'enum';
+
+/** One input of a node type, as the engine describes it. */
+export interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  required: boolean;
+  default?: unknown;
+  min?: number;
+  max?: number;
+  max_length?: number;
+  choices?: string[];
+  description: string;
+}
+
+/** One field of a workflow's form: the node and field it sets, and its spec. */
+export interface WorkflowField extends FieldSpec {
+  label: string;
+  node_id: string;
+  field: string;
+}
+
+/** A node of a graph: its id, its type, and the values of its fields. */
+export type GraphNode = { id: string; type: string } & Record<string, unknown>;
+
+export interface GraphEdge {
+  source: { node_id: string; field: string };
+  destination: { node_id: string; field: string };
+}
+
+/** A graph in InvokeAI's shape. */
+export interface Graph {
+  nodes: Record<string, GraphNode>;
+  edges: GraphEdge[];
+}
+
+/** A built-in workflow: a graph and the fields of it a form shows. */
+export interface Workflow {
+  id: string;
+  name: string;
+  description: string;
+  graph: Graph;
+  fields: WorkflowField[];
+}
+
+/** A colour as the engine writes it: each channel 0-255. */
+export interface Rgba {
+  r: number;
+  g: number;
+  b: number;
+  a?: number;
+}
+
+/** Values for one node field, one per item (InvokeAI's batch data). */
+export interface BatchDatum {
+  node_path: string;
+  field_name: string;
+  items: unknown[];
+}
+
+/** A graph and what to run it with: the datums of an inner list are zipped, the lists multiplied, the whole repeated `runs` times. */
+export interface Batch {
+  batch_id?: string;
+  graph: Graph;
+  data?: BatchDatum[][];
+  runs: number;
+  origin?: string;
+}
+
+export interface FieldValue {
+  node_path: string;
+  field_name: string;
+  value: unknown;
+}
+
+export type QueueStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'canceled';
+
+/**
+ * One run of a graph. Someone else's item (to anyone but an admin) comes
+ * redacted: id, status, priority and times only.
+ */
+export interface QueueItem {
+  item_id: number;
+  status: QueueStatus;
+  priority: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  queue_id: string;
+  batch_id?: string;
+  user_id?: string;
+  owner_name?: string;
+  /** Only from getQueueItem: listings leave it out. */
+  graph?: Graph | null;
+  field_values?: FieldValue[] | null;
+  error_type?: string;
+  error_message?: string;
+  image_names?: string[] | null;
+  mine: boolean;
+  redacted?: boolean;
+}
+
+export interface EnqueueResult {
+  queue_id: string;
+  enqueued: number;
+  requested: number;
+  item_ids: number[];
+  batch: Batch;
+  priority: number;
+}
+
+export interface QueueCounts {
+  pending: number;
+  in_progress: number;
+  completed: number;
+  failed: number;
+  canceled: number;
+  total: number;
+}
+
+export interface QueueStatusReport {
+  /** Everyone's items. */
+  queue: QueueCounts;
+  /** The caller's own. */
+  mine: QueueCounts;
+  processor: { is_started: boolean; is_processing: boolean; is_paused: boolean };
+}
+
+export type QueueEventType = 'queue_item_status_changed' | 'invocation_progress' | 'image_saved';
+
+/** Something that happened to a queue item. `percent` is 0-100. */
+export interface QueueEvent {
+  type: QueueEventType;
+  item: QueueItem;
+  node_id?: string;
+  node_type?: string;
+  percent?: number;
+  image_name?: string;
+  /** Where image_saved put the image: "" for uncategorized. */
+  board_id?: string;
+}
+
+/** What save_image records with a rendered image, so its settings can be used again. */
+export interface ImageMetadata {
+  generator?: string;
+  /** The save_image node's id. */
+  node?: string;
+  /** The whole graph as it ran, batch values substituted. */
+  graph?: Graph;
+  prompt?: string;
+  seed?: number;
+  source_node?: string;
+  width?: number;
+  height?: number;
+}
+
+const QUEUE = '/queue/default';
+
+/** The built-in workflows the Generate panel offers. */
+export async function listWorkflows(): Promise<Workflow[]> {
+  const ws = inWindow
+    ? await callWails<Workflow[] | null>('Queue', 'Workflows', [], true)
+    : await callHttp<Workflow[] | null>('GET', '/workflows/builtin', undefined, true);
+  return ws ?? [];
+}
+
+/** Queues a batch. A graph the engine refuses is a 400 whose detail names the node and the field. */
+export function enqueueBatch(batch: Batch, priority = 0): Promise<EnqueueResult> {
+  return inWindow
+    ? callWails('Queue', 'Enqueue', [batch, priority], true)
+    : callHttp('POST', `${QUEUE}/enqueue_batch`, { batch, priority }, true);
+}
+
+/** The newest items (up to 1000), oldest first; others' redacted unless the caller is an admin. */
+export async function listQueue(): Promise<QueueItem[]> {
+  const items = inWindow
+    ? await callWails<QueueItem[] | null>('Queue', 'List', [], true)
+    : await callHttp<QueueItem[] | null>('GET', `${QUEUE}/list_all`, undefined, true);
+  return items ?? [];
+}
+
+export function queueStatus(): Promise<QueueStatusReport> {
+  return inWindow ? callWails('Queue', 'Status', [], true) : callHttp('GET', `${QUEUE}/status`, undefined, true);
+}
+
+/** One item, with its graph when the caller may see it. */
+export function getQueueItem(id: number): Promise<QueueItem> {
+  return inWindow ? callWails('Queue', 'Get', [id], true) : callHttp('GET', `${QUEUE}/i/${id}`, undefined, true);
+}
+
+/** Cancels a waiting or running item (a running one stops at its next step). */
+export function cancelQueueItem(id: number): Promise<QueueItem> {
+  return inWindow ? callWails('Queue', 'Cancel', [id], true) : callHttp('PUT', `${QUEUE}/i/${id}/cancel`, undefined, true);
+}
+
+export async function deleteQueueItem(id: number): Promise<void> {
+  if (inWindow) await callWails('Queue', 'Delete', [id], true);
+  else await callHttp('DELETE', `${QUEUE}/i/${id}`, undefined, true);
+}
+
+/** Queues failed or canceled items again, as new items; returns the new ids. */
+export async function retryQueueItems(ids: number[]): Promise<number[]> {
+  if (inWindow) return (await callWails<number[] | null>('Queue', 'Retry', [ids], true)) ?? [];
+  const r = await callHttp<{ retried_item_ids: number[] | null }>('PUT', `${QUEUE}/retry_items_by_id`, ids, true);
+  return r?.retried_item_ids ?? [];
+}
+
+/** Deletes finished items: the caller's own, everyone's for an admin. Returns how many. */
+export async function pruneQueue(): Promise<number> {
+  if (inWindow) return (await callWails<number>('Queue', 'Prune', [], true)) ?? 0;
+  return (await callHttp<{ deleted: number }>('PUT', `${QUEUE}/prune`, undefined, true))?.deleted ?? 0;
+}
+
+/** Deletes items, running ones too: everyone's for an admin, else the caller's own. Returns how many. */
+export async function clearQueue(): Promise<number> {
+  if (inWindow) return (await callWails<number>('Queue', 'Clear', [], true)) ?? 0;
+  return (await callHttp<{ deleted: number }>('PUT', `${QUEUE}/clear`, undefined, true))?.deleted ?? 0;
+}
+
+/** Pauses or resumes the worker (admins only). The running item finishes. */
+export async function setQueuePaused(paused: boolean): Promise<void> {
+  if (inWindow) await callWails('Queue', 'SetPaused', [paused], true);
+  else await callHttp('PUT', `${QUEUE}/processor/${paused ? 'pause' : 'resume'}`, undefined, true);
+}
+
+export interface QueueEventHandlers {
+  event: (e: QueueEvent) => void;
+  /** The browser's stream came back after a break: events may have been missed. */
+  reconnected?: () => void;
+}
+
+const QUEUE_EVENT_TYPES: QueueEventType[] = ['queue_item_status_changed', 'invocation_progress', 'image_saved'];
+
+function queueEventOf(payload: unknown, type?: string): QueueEvent | null {
+  if (!payload || typeof payload !== 'object') return null;
+  const e = payload as Partial<QueueEvent>;
+  const t = (e.type ?? type) as QueueEventType | undefined;
+  if (!t || !QUEUE_EVENT_TYPES.includes(t) || !e.item || typeof e.item.item_id !== 'number') return null;
+  return { ...e, type: t, item: e.item, percent: Number(e.percent) || 0 } as QueueEvent;
+}
+
+/**
+ * Listens to queue events while signed in: the window's "queue:event", or in
+ * a browser the server-sent stream (authorized by the session cookie), which
+ * reconnects with a growing delay after a break. A stream that says its
+ * session ended sends the app back to sign-in. Returns the function that stops
+ * listening (call it on sign-out and lock).
+ */
+export function subscribeQueueEvents(h: QueueEventHandlers): () => void {
+  if (typeof window === 'undefined') return () => {};
+  if (inWindow) {
+    const rt = window.runtime;
+    if (!rt?.EventsOn) return () => {};
+    const off = rt.EventsOn('queue:event', (payload: unknown) => {
+      const e = queueEventOf(payload);
+      if (e) h.event(e);
+    });
+    return typeof off === 'function' ? off : () => rt.EventsOff?.('queue:event');
+  }
+  if (typeof EventSource === 'undefined') return () => {};
+
+  let es: EventSource | null = null;
+  let stopped = false;
+  let connectedBefore = false;
+  let delay = 1000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const close = () => {
+    es?.close();
+    es = null;
+  };
+  const open = () => {
+    if (stopped) return;
+    const src = new EventSource(`/api/v1${QUEUE}/events`, { withCredentials: true });
+    es = src;
+    src.onopen = () => {
+      delay = 1000;
+      if (connectedBefore) h.reconnected?.();
+      connectedBefore = true;
+    };
+    for (const type of QUEUE_EVENT_TYPES) {
+      src.addEventListener(type, (m) => {
+        try {
+          const e = queueEventOf(JSON.parse((m as MessageEvent<string>).data), type);
+          if (e) h.event(e);
+        } catch {
+          // a line this page cannot read: skip it
+        }
+      });
+    }
+    src.addEventListener('signed_out', () => {
+      stopped = true;
+      close();
+      signedOut('Your session has ended. Sign in again to continue.');
+    });
+    src.onerror = () => {
+      if (src !== es) return;
+      close();
+      if (stopped) return;
+      // Is the session still good? A 401 here sends the app to sign-in, which stops this stream.
+      getMe().catch(() => {});
+      timer = setTimeout(open, delay);
+      delay = Math.min(delay * 2, 30_000);
+    };
+  };
+  open();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    close();
+  };
 }

@@ -17,6 +17,7 @@ export class ImageFeed {
   error = $state('');
   private cursor = '';
   private gen = 0;
+  private inflight: Promise<void> | null = null;
 
   /** Starts over on a board. */
   show(boardId: string): Promise<void> {
@@ -31,9 +32,15 @@ export class ImageFeed {
     return this.more();
   }
 
-  /** Fetches the next page; a no-op while one is on its way or when there are no more. */
-  async more(): Promise<void> {
-    if (this.loading || this.done || !this.boardId) return;
+  /** Fetches the next page. While one is on its way, waits for it; with no more pages, does nothing. */
+  more(): Promise<void> {
+    if (this.loading) return this.inflight ?? Promise.resolve();
+    if (this.done || !this.boardId) return Promise.resolve();
+    this.inflight = this.fetchPage();
+    return this.inflight;
+  }
+
+  private async fetchPage(): Promise<void> {
     const gen = this.gen;
     this.loading = true;
     try {
@@ -58,6 +65,11 @@ export class ImageFeed {
     this.done = false;
     this.error = '';
     return this.more();
+  }
+
+  /** Where an image is among those loaded, or -1. */
+  indexOf(name: string): number {
+    return this.items.findIndex((i) => i.image_name === name);
   }
 
   /** Adds new images at the top (they are the newest). */

@@ -1,0 +1,124 @@
+// The Generate form's state. It lives in the Shell, so the form keeps what
+// one typed while looking at the gallery or the queue.
+
+import { listWorkflows, type Board, type ImageMetadata, type Workflow } from '../api';
+import { errorText, isSessionEnd } from '../errors';
+import { initialValues, matchWorkflow, seedField, targetFromGraph, valuesFromGraph, withValues, type Target, type Values } from './workflow';
+
+/** The board select's value for "New board…". */
+export const NEW_BOARD = '__new__';
+
+export class GenerateState {
+  workflows = $state.raw<Workflow[]>([]);
+  loading = $state(false);
+  loaded = $state(false);
+  error = $state('');
+
+  workflowId = $state('');
+  /** Each workflow's values, so switching back and forth keeps them. */
+  values = $state<Record<string, Values>>({});
+  randomSeed = $state(true);
+  runs = $state(1);
+  /** "" uncategorized, NEW_BOARD, or a board id. */
+  board = $state('');
+  newBoardName = $state('');
+  /** A board just asked for by name: the select switches to it once it exists. */
+  madeBoardName = $state('');
+  /** Bumped when settings are loaded from an image, so the form can say so. */
+  prefilledFrom = $state('');
+
+  workflow = $derived(this.workflows.find((w) => w.id === this.workflowId));
+  current = $derived(this.values[this.workflowId] ?? {});
+
+  private waiting: { meta: ImageMetadata; label: string; addable: () => Board[] } | null = null;
+
+  async load(): Promise<void> {
+    if (this.loading || this.loaded) return;
+    this.loading = true;
+    try {
+      const ws = await listWorkflows();
+      this.workflows = ws;
+      this.error = '';
+      this.loaded = true;
+      if (!this.workflowId && ws.length) this.select(ws[0].id);
+      if (this.waiting) {
+        const { meta, label, addable } = this.waiting;
+        this.waiting = null;
+        this.prefill(meta, label, addable);
+      }
+    } catch (err) {
+      if (!isSessionEnd(err)) this.error = errorText(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  select(id: string): void {
+    const wf = this.workflows.find((w) => w.id === id);
+    if (!wf) return;
+    this.workflowId = id;
+    if (!this.values[id]) this.values[id] = initialValues(wf);
+  }
+
+  set(key: string, v: unknown): void {
+    if (!this.values[this.workflowId]) return;
+    this.values[this.workflowId][key] = v;
+  }
+
+  /** Once the board asked for by name exists (the first image made it), picks it in the select. */
+  adoptMadeBoard(addable: Board[]): void {
+    const name = this.madeBoardName.trim().toLowerCase();
+    if (!name || this.board !== NEW_BOARD || this.newBoardName.trim().toLowerCase() !== name) return;
+    const b = addable.find((x) => x.my_role === 'owner' && x.board_name.trim().toLowerCase() === name);
+    if (!b) return;
+    this.board = b.board_id;
+    this.newBoardName = '';
+    this.madeBoardName = '';
+  }
+
+  /** Puts the workflow back as it ships. */
+  reset(): void {
+    const wf = this.workflow;
+    if (wf) this.values[wf.id] = initialValues(wf);
+    this.randomSeed = true;
+    this.prefilledFrom = '';
+  }
+
+  /**
+   * Loads a rendered image's settings: the workflow whose graph it ran, with
+   * the values it ran with, its seed (fixed, so the same picture comes back)
+   * and its board. Returns false when no built-in workflow matches.
+   */
+  prefill(meta: ImageMetadata, label: string, addable: () => Board[]): boolean {
+    if (!this.loaded) {
+      this.waiting = { meta, label, addable };
+      return true;
+    }
+    const g = meta.graph;
+    const wf = matchWorkflow(this.workflows, g);
+    if (!wf || !g) return false;
+    const full = withValues(g, null);
+    this.workflowId = wf.id;
+    this.values[wf.id] = valuesFromGraph(wf, full);
+    this.randomSeed = !seedField(wf);
+    this.runs = 1;
+    this.applyTarget(targetFromGraph(wf, full), addable());
+    this.prefilledFrom = label;
+    return true;
+  }
+
+  /** A board one may still add to; a board made by name is, by now, usually one of one's own. */
+  private applyTarget(t: Target, addable: Board[]): void {
+    if (t.kind === 'board' && addable.some((b) => b.board_id === t.boardId)) {
+      this.board = t.boardId;
+    } else if (t.kind === 'new') {
+      const name = t.name.trim().toLowerCase();
+      const mine = addable.find((b) => b.my_role === 'owner' && b.board_name.trim().toLowerCase() === name);
+      if (mine) this.board = mine.board_id;
+      else {
+        this.board = NEW_BOARD;
+        this.newBoardName = t.name;
+      }
+    } else this.board = '';
+  }
+}
