@@ -51,7 +51,7 @@ func (b *Broker) Publish(owner string, ev *QueueEvent) {
 	defer b.mu.Unlock()
 	for s := range b.subs {
 		var out *QueueEvent
-		if user, admin := s.viewer(); user == owner || admin {
+		if user, admin := s.viewer(); ev.Item != nil && (user == owner || admin) {
 			whole, item := *ev, *ev.Item
 			item.Mine, whole.Item = user == owner, &item
 			out = &whole

@@ -182,8 +182,11 @@ type QueueService interface {
 // Queue event types, pushed to the window and to easel serve's stream.
 const (
 	EventItemStatus   = "queue_item_status_changed"
+	EventItemDeleted  = "queue_item_deleted"
 	EventNodeProgress = "invocation_progress"
 	EventImageSaved   = "image_saved"
+	// EventProcessor says the queue was paused or resumed; it has no item.
+	EventProcessor = "processor_changed"
 )
 
 // QueueEvent is one thing that happened to a queue item.
@@ -200,10 +203,13 @@ type QueueEvent struct {
 // RedactedFor returns the event as a viewer who is not the item's owner (nor
 // an admin) may see it, or nil when they should not see it at all.
 func (e *QueueEvent) RedactedFor() *QueueEvent {
-	if e.Type != EventItemStatus {
-		return nil // progress and images say what someone is making
+	switch {
+	case e.Item == nil:
+		return e // about the queue, not anyone's work
+	case e.Type == EventItemStatus || e.Type == EventItemDeleted:
+		return &QueueEvent{Type: e.Type, Item: e.Item.Redact()}
 	}
-	return &QueueEvent{Type: e.Type, Item: e.Item.Redact()}
+	return nil // progress and images say what someone is making
 }
 
 // ClaimedItem is a queue item the processor has taken to run, with what it

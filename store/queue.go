@@ -254,19 +254,24 @@ func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueIte
 
 // DeleteItem deletes an item (canceling it first if it runs): its owner or an admin.
 func (s *QueueService) DeleteItem(ctx context.Context, id uint64) error {
-	var wasRunning bool
+	var gone *itemRecord
+	var view *app.QueueItem
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
 		_, r, err := s.changeable(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		wasRunning = r.Status == app.StatusInProgress
+		gone, view = r, r.fullView(nil, newNames(tx))
 		return deleteItem(tx, r)
 	})
-	if err == nil && wasRunning {
+	if err != nil {
+		return err
+	}
+	if gone.Status == app.StatusInProgress {
 		s.Canceled(id)
 	}
-	return err
+	s.Events.Publish(gone.Owner, &app.QueueEvent{Type: app.EventItemDeleted, Item: view})
+	return nil
 }
 
 // Retry queues failed or canceled items again, as new items with the same
@@ -316,8 +321,8 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 
 // eachItem calls fn for every item the caller may change and that keep
 // selects, in one write transaction, and returns how many fn changed.
-func (s *QueueService) eachItem(ctx context.Context, keep func(r *itemRecord) bool, fn func(tx *bolt.Tx, r *itemRecord) error) (int, []uint64, error) {
-	n := 0
+func (s *QueueService) eachItem(ctx context.Context, event string, keep func(r *itemRecord) bool, fn func(tx *bolt.Tx, r *itemRecord) error) (int, error) {
+	var changed []*app.QueueItem
 	var running []uint64
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
 		actor, err := s.db.actingUser(ctx, tx)
@@ -346,17 +351,20 @@ func (s *QueueService) eachItem(ctx context.Context, keep func(r *itemRecord) bo
 			if err := fn(tx, r); err != nil {
 				return err
 			}
-			n++
+			changed = append(changed, r.fullView(nil, newNames(tx)))
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for _, id := range running {
 		s.Canceled(id)
 	}
-	return n, running, nil
+	for _, it := range changed {
+		s.Events.Publish(it.UserID, &app.QueueEvent{Type: event, Item: it})
+	}
+	return len(changed), nil
 }
 
 // CancelBatches cancels the waiting and running items of batches.
@@ -366,21 +374,18 @@ func (s *QueueService) CancelBatches(ctx context.Context, batchIDs []string) (in
 		want[id] = true
 	}
 	now := s.db.now()
-	n, _, err := s.eachItem(ctx, func(r *itemRecord) bool { return want[r.BatchID] && !r.Status.Finished() },
+	return s.eachItem(ctx, app.EventItemStatus, func(r *itemRecord) bool { return want[r.BatchID] && !r.Status.Finished() },
 		func(tx *bolt.Tx, r *itemRecord) error { return setStatus(tx, r, app.StatusCanceled, now) })
-	return n, err
 }
 
 // Clear deletes every item the caller may change: an admin's clears the queue.
 func (s *QueueService) Clear(ctx context.Context) (int, error) {
-	n, _, err := s.eachItem(ctx, func(*itemRecord) bool { return true }, deleteItem)
-	return n, err
+	return s.eachItem(ctx, app.EventItemDeleted, func(*itemRecord) bool { return true }, deleteItem)
 }
 
 // Prune deletes the finished items the caller may change.
 func (s *QueueService) Prune(ctx context.Context) (int, error) {
-	n, _, err := s.eachItem(ctx, func(r *itemRecord) bool { return r.Status.Finished() }, deleteItem)
-	return n, err
+	return s.eachItem(ctx, app.EventItemDeleted, func(r *itemRecord) bool { return r.Status.Finished() }, deleteItem)
 }
 
 // SetPaused pauses or resumes the processor: admins only. It stays so
@@ -395,8 +400,12 @@ func (s *QueueService) SetPaused(ctx context.Context, paused bool) error {
 		}
 		return tx.Bucket(bucketMeta).Delete(keyQueuePaused)
 	})
-	if err == nil && !paused {
+	if err != nil {
+		return err
+	}
+	s.Events.Publish("", &app.QueueEvent{Type: app.EventProcessor})
+	if !paused {
 		s.Enqueued()
 	}
-	return err
+	return nil
 }

@@ -243,4 +243,16 @@ func TestQueueEventsAreRedacted(t *testing.T) {
 	if all.Item.Redacted || all.Item.UserID != bob.UserID || all.Item.Mine {
 		t.Fatalf("admin's event = %+v", all.Item)
 	}
+	q.queue.DeleteItem(bobCtx, mine.Item.ItemID)
+	if ev := <-annSub.C; ev.Type != app.EventItemDeleted || !ev.Item.Redacted || ev.Item.ItemID != mine.Item.ItemID {
+		t.Fatalf("ann's deletion event = %+v", ev)
+	}
+	<-bobSub.C
+	<-adminSub.C
+	q.queue.SetPaused(admin, true)
+	for _, sub := range []*app.Subscription{bobSub, annSub, adminSub} {
+		if ev := <-sub.C; ev.Type != app.EventProcessor || ev.Item != nil {
+			t.Fatalf("pause event = %+v", ev)
+		}
+	}
 }

@@ -827,12 +827,17 @@ export interface QueueStatusReport {
   processor: { is_started: boolean; is_processing: boolean; is_paused: boolean };
 }
 
-export type QueueEventType = 'queue_item_status_changed' | 'invocation_progress' | 'image_saved';
+export type QueueEventType =
+  | 'queue_item_status_changed'
+  | 'queue_item_deleted'
+  | 'invocation_progress'
+  | 'image_saved'
+  | 'processor_changed';
 
-/** Something that happened to a queue item. `percent` is 0-100. */
+/** Something that happened to a queue item (or, for processor_changed, to the queue: no item). `percent` is 0-100. */
 export interface QueueEvent {
   type: QueueEventType;
-  item: QueueItem;
+  item?: QueueItem;
   node_id?: string;
   node_type?: string;
   percent?: number;
@@ -930,7 +935,13 @@ export interface QueueEventHandlers {
   reconnected?: () => void;
 }
 
-const QUEUE_EVENT_TYPES: QueueEventType[] = ['queue_item_status_changed', 'invocation_progress', 'image_saved'];
+const QUEUE_EVENT_TYPES: QueueEventType[] = [
+  'queue_item_status_changed',
+  'queue_item_deleted',
+  'invocation_progress',
+  'image_saved',
+  'processor_changed',
+];
 
 function queueEventOf(payload: unknown, type?: string): QueueEvent | null {
   if (!payload || typeof payload !== 'object') return null;

@@ -152,8 +152,15 @@ export class QueueStore {
   }
 
   private take(e: QueueEvent): void {
+    if (e.type === 'processor_changed' || !e.item) {
+      this.refreshStatus(0);
+      return;
+    }
     const id = e.item.item_id;
     switch (e.type) {
+      case 'queue_item_deleted':
+        this.remove([id]);
+        break;
       case 'queue_item_status_changed':
         this.merge(e.item);
         if (e.item.status !== 'in_progress' && this.progress[id]) {
