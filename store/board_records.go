@@ -164,11 +164,30 @@ func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
 	})
 }
 
+// putIndex writes or deletes one board index entry, and counts a new
+// generation of the indexes, so that remembered list totals are dropped.
 func putIndex(tx *bolt.Tx, bucket, key, value []byte, remove bool) error {
+	if err := bumpBoardsGeneration(tx); err != nil {
+		return err
+	}
 	if remove {
 		return tx.Bucket(bucket).Delete(key)
 	}
 	return tx.Bucket(bucket).Put(key, value)
+}
+
+var keyBoardsGeneration = []byte("boards_generation")
+
+func boardsGeneration(tx *bolt.Tx) uint64 {
+	v := tx.Bucket(bucketMeta).Get(keyBoardsGeneration)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+func bumpBoardsGeneration(tx *bolt.Tx) error {
+	return tx.Bucket(bucketMeta).Put(keyBoardsGeneration, seqKey(boardsGeneration(tx)+1))
 }
 
 // reindexBoard moves b's index entries from how it was to how it is.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"sync"
 
 	"easel/app"
 
@@ -11,10 +12,46 @@ import (
 )
 
 // BoardService keeps boards and their shares.
-type BoardService struct{ db *DB }
+type BoardService struct {
+	db     *DB
+	totals totals
+}
 
 // NewBoardService returns the board service of db.
-func NewBoardService(db *DB) *BoardService { return &BoardService{db: db} }
+func NewBoardService(db *DB) *BoardService {
+	return &BoardService{db: db, totals: totals{m: map[totalKey]totalEntry{}}}
+}
+
+// totals remembers how many boards a listing had, with the generation of
+// the board indexes it was counted at: until a board, share or visibility
+// changes, the next listing need not walk past its page to count again.
+type totals struct {
+	mu sync.Mutex
+	m  map[totalKey]totalEntry
+}
+
+type totalKey struct {
+	user            string
+	includeArchived bool
+}
+
+type totalEntry struct {
+	generation uint64
+	total      int
+}
+
+func (t *totals) get(k totalKey, generation uint64) (int, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.m[k]
+	return e.total, ok && e.generation == generation
+}
+
+func (t *totals) put(k totalKey, generation uint64, total int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.m[k] = totalEntry{generation, total}
+}
 
 var _ app.BoardService = (*BoardService)(nil)
 
@@ -138,8 +175,21 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 		admin := app.CanManageUsers(&actor.User)
 		owners := newNames(tx)
 		bySeq := tx.Bucket(bucketBoardsBySeq)
+		key, generation := totalKey{actor.UserID, f.IncludeArchived}, boardsGeneration(tx)
+		total, known := s.totals.get(key, generation)
+		if !known || f.All {
+			defer func() { s.totals.put(key, generation, page.Total) }()
+		}
+		stopAt := -1 // walk to the end, counting
+		if known && !f.All {
+			stopAt = offset + limit
+		}
 		if admin {
-			return s.listAll(bySeq, actor.UserID, f, page, owners)
+			err := s.listAll(bySeq, actor.UserID, f, page, owners, stopAt)
+			if known && !f.All {
+				page.Total = total
+			}
+			return err
 		}
 		streams := []*seqStream{
 			newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID)),
@@ -151,9 +201,9 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 			role app.Role
 		}
 		var entries []entry
-		mergeNewestFirst(streams, func(seq uint64, v, shared []byte) {
+		mergeNewestFirst(streams, func(seq uint64, v, shared []byte) bool {
 			if isArchived(v) && !f.IncludeArchived {
-				return
+				return true
 			}
 			if f.All || (page.Total >= offset && page.Total < offset+limit) {
 				e := entry{seq: seq}
@@ -163,29 +213,62 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 				entries = append(entries, e)
 			}
 			page.Total++
+			return page.Total != stopAt
 		})
-		for _, e := range entries {
-			b, err := getBoardBySeq(bySeq, seqKey(e.seq))
+		if known && !f.All {
+			page.Total = total
+		}
+		seqs := make([]uint64, len(entries))
+		for i, e := range entries {
+			seqs[i] = e.seq
+		}
+		i := 0
+		return eachRecordDescending(bySeq, seqs, func(seq uint64, v []byte) error {
+			for entries[i].seq != seq {
+				i++ // a record gone missing is skipped
+			}
+			b, err := decodeBoard(v)
 			if err != nil {
 				return err
 			}
-			if b == nil {
-				continue
-			}
 			// The role came with the merge: a listing reads no shares.
-			acc := app.BoardAccess{Owner: b.Owner == actor.UserID, Role: e.role, Visibility: b.Visibility}
+			acc := app.BoardAccess{Owner: b.Owner == actor.UserID, Role: entries[i].role, Visibility: b.Visibility}
 			page.Items = append(page.Items, b.view(acc, owners))
-		}
-		return nil
+			return nil
+		})
 	})
 	return page, err
 }
 
+// eachRecordDescending calls fn with the records of seqs (newest first)
+// through one cursor: a record near the last one by stepping back, a far
+// one by seeking, since a page's boards are mostly close together.
+func eachRecordDescending(bySeq *bolt.Bucket, seqs []uint64, fn func(seq uint64, v []byte) error) error {
+	const nearby = 48 // steps back cost less than a seek up to about here
+	c := bySeq.Cursor()
+	var k, v []byte
+	for _, seq := range seqs {
+		if k == nil || binary.BigEndian.Uint64(k) < seq || binary.BigEndian.Uint64(k)-seq > nearby {
+			k, v = c.Seek(seqKey(seq))
+		}
+		for k != nil && binary.BigEndian.Uint64(k) > seq {
+			k, v = c.Prev()
+		}
+		if k == nil || binary.BigEndian.Uint64(k) != seq {
+			continue // gone; a nil k seeks afresh for the next one
+		}
+		if err := fn(seq, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // listAll is an admin's listing: every board, newest first, straight from
 // the records (which carry the archived flag up front).
-func (s *BoardService) listAll(bySeq *bolt.Bucket, adminID string, f app.BoardFilter, page *app.BoardPage, owners *names) error {
+func (s *BoardService) listAll(bySeq *bolt.Bucket, adminID string, f app.BoardFilter, page *app.BoardPage, owners *names, stopAt int) error {
 	c := bySeq.Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+	for k, v := c.Last(); k != nil && page.Total != stopAt; k, v = c.Prev() {
 		if recordArchived(v) && !f.IncludeArchived {
 			continue
 		}
@@ -229,10 +312,11 @@ func (s *seqStream) decode() {
 }
 
 // mergeNewestFirst calls fn with each distinct entry of the streams, newest
-// first; a board found in several streams comes once, with the entry of the
-// shares stream (streams[1]) when it is among them. It allocates nothing: a
-// listing walks every visible board to count them.
-func mergeNewestFirst(streams []*seqStream, fn func(seq uint64, v, shared []byte)) {
+// first, until fn returns false; a board found in several streams comes
+// once, with the entry of the shares stream (streams[1]) when it is among
+// them. It allocates nothing: a listing may walk every visible board to
+// count them.
+func mergeNewestFirst(streams []*seqStream, fn func(seq uint64, v, shared []byte) bool) {
 	for {
 		var top *seqStream
 		for _, s := range streams {
@@ -248,7 +332,9 @@ func mergeNewestFirst(streams []*seqStream, fn func(seq uint64, v, shared []byte
 		if len(streams) > 1 && streams[1].k != nil && streams[1].seq == seq {
 			shared = streams[1].v
 		}
-		fn(seq, top.v, shared)
+		if !fn(seq, top.v, shared) {
+			return
+		}
 		for _, s := range streams {
 			if s.k != nil && s.seq == seq {
 				s.next()

@@ -290,3 +290,43 @@ func TestDeleteBoard(t *testing.T) {
 		wantCode(t, err, app.EINVALID)
 	})
 }
+
+// TestListTotalsFollowChanges: a listing's total is remembered between
+// listings, and every change that moves it is seen at once.
+func TestListTotalsFollowChanges(t *testing.T) {
+	g := openGallery(t)
+	admin := g.setup()
+	_, annCtx := g.createUser(admin, "ann@t.co", false)
+	bob, bobCtx := g.createUser(admin, "bob@t.co", false)
+	total := func(ctx context.Context) int {
+		t.Helper()
+		page, err := g.boards.ListBoards(ctx, app.BoardFilter{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Total
+	}
+	b := g.board(annCtx, "one")
+	g.board(annCtx, "two")
+	for step, tc := range []struct {
+		change      func()
+		ann, bob, a int
+	}{
+		{func() {}, 2, 0, 2},
+		{func() { g.boards.ShareBoard(annCtx, b.BoardID, bob.UserID, app.RoleViewer) }, 2, 1, 2},
+		{func() { g.boards.UpdateBoard(annCtx, b.BoardID, app.BoardUpdate{Archived: ptr(true)}) }, 1, 0, 1},
+		{func() { g.boards.UpdateBoard(annCtx, b.BoardID, app.BoardUpdate{Archived: ptr(false)}) }, 2, 1, 2},
+		{func() { g.boards.UnshareBoard(annCtx, b.BoardID, bob.UserID) }, 2, 0, 2},
+		{func() {
+			pub := app.VisibilityPublic
+			g.boards.UpdateBoard(annCtx, b.BoardID, app.BoardUpdate{Visibility: &pub})
+		}, 2, 1, 2},
+		{func() { g.board(bobCtx, "bob's") }, 2, 2, 3},
+		{func() { g.boards.DeleteBoard(annCtx, b.BoardID, false) }, 1, 1, 2},
+	} {
+		tc.change()
+		if a, bb, ad := total(annCtx), total(bobCtx), total(admin); a != tc.ann || bb != tc.bob || ad != tc.a {
+			t.Fatalf("step %d: totals ann %d bob %d admin %d, want %d %d %d", step, a, bb, ad, tc.ann, tc.bob, tc.a)
+		}
+	}
+}

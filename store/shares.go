@@ -56,7 +56,7 @@ func (s *BoardService) ShareBoard(ctx context.Context, boardID, userID string, r
 		if err := tx.Bucket(bucketShares).Put(shareKey(b.ID, userID), encodeShare(sh)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSharesByUser).Put(prefixed(userID, b.Seq), shareIndexValue(b, role)); err != nil {
+		if err := putIndex(tx, bucketSharesByUser, prefixed(userID, b.Seq), shareIndexValue(b, role), false); err != nil {
 			return err
 		}
 		out = &app.Share{UserID: userID, DisplayName: target.DisplayName, Role: role, SharedAt: sh.At}
@@ -86,7 +86,7 @@ func unshareTx(tx *bolt.Tx, b *boardRecord, userID string) error {
 	if err := tx.Bucket(bucketShares).Delete(shareKey(b.ID, userID)); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketSharesByUser).Delete(prefixed(userID, b.Seq))
+	return putIndex(tx, bucketSharesByUser, prefixed(userID, b.Seq), nil, true)
 }
 
 // ShareCandidates lists the profiles a board could be shared with: every
