@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"os"
 	"os/exec"
@@ -120,6 +122,18 @@ func TestWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Wendy has one uncategorized picture: a flat colour that no part of the
+	// page uses, so finding it on screen proves the thumbnail came through
+	// the window's asset handler, for her session.
+	picture := flatPNG(t, color.RGBA{0xe4, 0xb2, 0x1c, 0xff}, 300, 200)
+	login, err := store.NewAuthService(db).Login(context.Background(), app.Credentials{Email: "wendy@home.test", Password: "window-pass-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asWendy := app.NewContextWithActor(context.Background(), &app.Actor{UserID: wendy.UserID, SessionID: app.TokenID(login.Token)})
+	if _, err := store.NewImageService(db).Import(asWendy, "", "mustard.png", picture); err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 	tileColor := wendy.Tile().Color
 
@@ -172,9 +186,19 @@ func TestWindow(t *testing.T) {
 	xdotool(t, display, "type", "--delay", "40", "window-pass-1")
 	xdotool(t, display, "key", "Return")
 
-	// The sign-in is in the store once the app has let go of it.
-	time.Sleep(3 * time.Second)
-	_, raw = screen(t, display)
+	// Signed in, the gallery shows her picture's thumbnail.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		img, raw = screen(t, display)
+		if near(img, color.RGBA{0xe4, 0xb2, 0x1c, 0xff}, 6) > 5000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			os.WriteFile(filepath.Join(artifactDir(t), "window-signed-in.png"), raw, 0o644)
+			t.Fatal("after signing in, the window shows no thumbnail of the profile's picture")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 	os.WriteFile(filepath.Join(artifactDir(t), "window-signed-in.png"), raw, 0o644)
 	cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -192,8 +216,8 @@ func TestWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if logins != 1 {
-		t.Fatalf("the window signed in %d times, want 1 (typing the password into the window did not reach Go)", logins)
+	if logins != 2 { // the fixture's, to import the picture, and the window's
+		t.Fatalf("%d sign-ins, want 2: the fixture's and the window's (typing the password into the window did not reach Go)", logins)
 	}
 }
 
@@ -217,6 +241,33 @@ func waitForTile(t *testing.T, display, color string, exited <-chan error) (imag
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// flatPNG is a real PNG of one colour.
+func flatPNG(t *testing.T, c color.RGBA, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), &image.Uniform{c}, image.Point{}, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// near counts the pixels within tol of c in every channel (thumbnails are JPEG).
+func near(img image.Image, c color.RGBA, tol int) int {
+	n := 0
+	b := img.Bounds()
+	abs := func(x int) int { return max(x, -x) }
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if abs(int(r>>8)-int(c.R)) <= tol && abs(int(g>>8)-int(c.G)) <= tol && abs(int(bl>>8)-int(c.B)) <= tol {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // countLogins counts successful sign-ins in the audit log, before the one it
