@@ -368,3 +368,30 @@ func TestEditAnImageWorkflow(t *testing.T) {
 		t.Fatalf("item = %+v", it)
 	}
 }
+
+// TestStopPutsTheRunningItemBack: stopping Easel stops the running item at
+// its next step and puts it back in line, to run again at the next start.
+func TestStopPutsTheRunningItemBack(t *testing.T) {
+	dir := t.TempDir()
+	s := openStudio(t, dir, false)
+	s.setup()
+	_, bobCtx := s.user("bob@t.co")
+	id := s.enqueue(bobCtx, artGraph("stopped", 4096, ""), 1).ItemIDs[0]
+	if err := s.worker.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if it, _ := s.queue.FindItem(bobCtx, id); it.Status == app.StatusInProgress {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	s.worker.Stop()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("stopping took %v", took)
+	}
+	if it, _ := s.queue.FindItem(bobCtx, id); it.Status != app.StatusPending || len(it.ImageNames) != 0 {
+		t.Fatalf("after stopping: %+v", it)
+	}
+}
