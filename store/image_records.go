@@ -91,6 +91,9 @@ func putImage(tx *bolt.Tx, r *imageRecord) error {
 // placeImage files r under its board (counting it and updating the cover)
 // or among its owner's uncategorized images.
 func placeImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
+	if err := bumpImagesGeneration(tx); err != nil {
+		return err
+	}
 	if board == nil {
 		if err := tx.Bucket(bucketImagesLoose).Put(prefixed(r.Owner, r.Seq), []byte(r.Name)); err != nil {
 			return err
@@ -107,6 +110,9 @@ func placeImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
 
 // unplaceImage takes r out of its board's (or its owner's uncategorized) index.
 func unplaceImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
+	if err := bumpImagesGeneration(tx); err != nil {
+		return err
+	}
 	if board == nil {
 		if err := tx.Bucket(bucketImagesLoose).Delete(prefixed(r.Owner, r.Seq)); err != nil {
 			return err
@@ -175,4 +181,20 @@ func seekBefore(c *bolt.Cursor, prefix []byte, seq uint64) (k, v []byte) {
 		return nil, nil
 	}
 	return k, v
+}
+
+var keyImagesGeneration = []byte("images_generation")
+
+// imagesGeneration changes whenever any image comes onto or leaves a list,
+// so that remembered positions in the lists are dropped.
+func imagesGeneration(tx *bolt.Tx) uint64 {
+	v := tx.Bucket(bucketMeta).Get(keyImagesGeneration)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+func bumpImagesGeneration(tx *bolt.Tx) error {
+	return tx.Bucket(bucketMeta).Put(keyImagesGeneration, seqKey(imagesGeneration(tx)+1))
 }

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"strconv"
+	"sync"
 
 	"easel/app"
 	"easel/app/imaging"
@@ -19,10 +21,67 @@ type ImageService struct {
 	db *DB
 	// Limits bound what an import may be.
 	Limits imaging.Limits
+	marks  marks
 }
 
 // NewImageService returns the image service of db.
-func NewImageService(db *DB) *ImageService { return &ImageService{db: db} }
+func NewImageService(db *DB) *ImageService {
+	return &ImageService{db: db, marks: marks{m: map[string]markList{}}}
+}
+
+// marks remember, for clients that page by offset, the key at every
+// markEvery-th position of a list, as of one images generation: a deep
+// offset then seeks to the nearest mark instead of stepping from the top.
+type marks struct {
+	mu sync.Mutex
+	m  map[string]markList
+}
+
+type markList struct {
+	generation uint64
+	keys       [][]byte // keys[i] stands at position i*markEvery
+}
+
+const markEvery = 1000
+
+func (m *marks) get(list string, generation uint64) [][]byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l, ok := m.m[list]; ok && l.generation == generation {
+		return l.keys
+	}
+	return nil
+}
+
+func (m *marks) put(list string, generation uint64, keys [][]byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m[list] = markList{generation, keys}
+}
+
+// skip steps c from the newest key of prefix to position offset, starting
+// from the nearest remembered mark and remembering the marks it passes.
+func (m *marks) skip(tx *bolt.Tx, c *bolt.Cursor, prefix []byte, offset int) (k, v []byte) {
+	list, generation := string(prefix), imagesGeneration(tx)
+	keys := m.get(list, generation)
+	if len(keys) == 0 {
+		top, _ := lastInRange(c, prefix)
+		if top == nil {
+			return nil, nil // an empty list
+		}
+		keys = [][]byte{bytes.Clone(top)}
+	}
+	n := min(offset/markEvery, len(keys)-1)
+	k, v = c.Seek(keys[n]) // the generation is the same: the key is there
+	for pos := n * markEvery; pos < offset && k != nil; pos++ {
+		k, v = prevInRange(c, prefix)
+		if k != nil && (pos+1)%markEvery == 0 && (pos+1)/markEvery == len(keys) {
+			keys = append(keys, bytes.Clone(k))
+		}
+	}
+	m.put(list, generation, keys)
+	return k, v
+}
 
 var _ app.ImageService = (*ImageService)(nil)
 
@@ -291,10 +350,7 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 		if f.Cursor != "" {
 			k, v = seekBefore(c, prefix, after)
 		} else {
-			k, v = lastInRange(c, prefix)
-			for i := 0; i < page.Offset && k != nil; i++ {
-				k, v = prevInRange(c, prefix)
-			}
+			k, v = s.marks.skip(tx, c, prefix, page.Offset)
 		}
 		owners := newNames(tx)
 		records := tx.Bucket(bucketImages)
