@@ -51,13 +51,15 @@ func (b *Broker) Publish(owner string, ev *QueueEvent) {
 	defer b.mu.Unlock()
 	for s := range b.subs {
 		var out *QueueEvent
-		if user, admin := s.viewer(); ev.Item != nil && (user == owner || admin) {
+		user, admin := s.viewer()
+		if ev.Item != nil && (user == owner || admin) {
 			whole, item := *ev, *ev.Item
 			item.Mine, whole.Item = user == owner, &item
 			out = &whole
 		} else if out = ev.RedactedFor(); out == nil {
 			continue
 		}
+		out.For = user
 		select {
 		case s.C <- out:
 		default:

@@ -198,6 +198,9 @@ type QueueEvent struct {
 	Percent   float64    `json:"percent,omitempty"`
 	ImageName string     `json:"image_name,omitempty"`
 	BoardID   string     `json:"board_id,omitempty"`
+	// For is who the broker shaped this copy for; a subscriber whose viewer
+	// has changed since (the window switched profiles) drops it.
+	For string `json:"-"`
 }
 
 // RedactedFor returns the event as a viewer who is not the item's owner (nor
@@ -205,7 +208,8 @@ type QueueEvent struct {
 func (e *QueueEvent) RedactedFor() *QueueEvent {
 	switch {
 	case e.Item == nil:
-		return e // about the queue, not anyone's work
+		about := *e // the queue itself, not anyone's work
+		return &about
 	case e.Type == EventItemStatus || e.Type == EventItemDeleted:
 		return &QueueEvent{Type: e.Type, Item: e.Item.Redact()}
 	}

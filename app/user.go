@@ -100,10 +100,10 @@ type UserService interface {
 	DeleteUser(ctx context.Context, userID string) error
 }
 
-const (
-	maxEmailLen       = 254
-	maxDisplayNameLen = 100
-)
+// MaxEmailLen is the longest email address, in bytes.
+const MaxEmailLen = 254
+
+const maxDisplayNameLen = 100
 
 // NormalizeEmail trims and lower-cases an email so that lookups ignore case.
 func NormalizeEmail(email string) string {
@@ -115,8 +115,8 @@ func ValidateEmail(email string) error {
 	if email == "" {
 		return Errorf(EINVALID, "Enter an email address.")
 	}
-	if len(email) > maxEmailLen {
-		return Errorf(EINVALID, "That email address is too long (at most %d characters).", maxEmailLen)
+	if len(email) > MaxEmailLen {
+		return Errorf(EINVALID, "That email address is too long (at most %d characters).", MaxEmailLen)
 	}
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email || addr.Name != "" {

@@ -23,6 +23,9 @@ var _ app.AuthService = (*AuthService)(nil)
 // cannot slip past it.
 func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login, error) {
 	db := s.db
+	if len(c.Email) > app.MaxEmailLen || len(c.UserID) > app.MaxEmailLen || len(c.Password) > 4*app.MaxPasswordLen {
+		return nil, app.ErrBadCredentials // nothing that long exists; and it would not fit a key
+	}
 	var hash, email string
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		u, err := findLoginUser(tx, c)

@@ -158,3 +158,42 @@ func (db *DB) setArchivedTx(tx *bolt.Tx, actor *userRecord, boardID string, arch
 	}
 	return reindexBoard(tx, before, &after)
 }
+
+// returnLostImages gives back to their owners, as uncategorized images,
+// the images on b of contributors who may no longer see it (after an
+// unshare, or the board turning private), as deleting the board would:
+// their own images must not vanish from them. Only only's images are
+// looked at, or everyone's when only is "".
+func returnLostImages(tx *bolt.Tx, b *boardRecord, only string) error {
+	prefix := rangePrefix(b.ID)
+	c := tx.Bucket(bucketImagesByBoard).Cursor()
+	var names []string
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		names = append(names, string(v))
+	}
+	lost := map[string]bool{}
+	for _, name := range names {
+		r, err := getImage(tx, name)
+		if err != nil || r == nil {
+			return err
+		}
+		if r.Owner == b.Owner || (only != "" && r.Owner != only) {
+			continue
+		}
+		seen, known := lost[r.Owner]
+		if !known {
+			u, err := getUser(tx, r.Owner)
+			if err != nil {
+				return err
+			}
+			seen = u != nil && app.AccessTo(&u.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, roleOf(tx, b.ID, r.Owner)).CanSee()
+			lost[r.Owner] = seen
+		}
+		if !seen {
+			if err := moveTx(tx, r, b, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

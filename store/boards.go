@@ -32,6 +32,7 @@ type totals struct {
 
 type totalKey struct {
 	user            string
+	admin           bool // a demoted admin must not be told everyone's count
 	includeArchived bool
 }
 
@@ -175,7 +176,7 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 		admin := app.CanManageUsers(&actor.User)
 		owners := newNames(tx)
 		bySeq := tx.Bucket(bucketBoardsBySeq)
-		key, generation := totalKey{actor.UserID, f.IncludeArchived}, boardsGeneration(tx)
+		key, generation := totalKey{actor.UserID, admin, f.IncludeArchived}, boardsGeneration(tx)
 		total, known := s.totals.get(key, generation)
 		if !known || f.All {
 			defer func() { s.totals.put(key, generation, page.Total) }()
@@ -387,6 +388,17 @@ func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.
 			return err
 		}
 		if after.Visibility != before.Visibility {
+			if after.Visibility == app.VisibilityPrivate {
+				if err := returnLostImages(tx, &after, ""); err != nil {
+					return err
+				}
+				// Moving images changed its count and cover.
+				refreshed, err := getBoard(tx, after.ID)
+				if err != nil {
+					return err
+				}
+				after = *refreshed
+			}
 			if err := s.db.audit(tx, actor.UserID, app.AuditBoardVisibility, after.ID, string(after.Visibility)); err != nil {
 				return err
 			}

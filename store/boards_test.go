@@ -330,3 +330,44 @@ func TestListTotalsFollowChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestContributorsKeepTheirImages: who loses sight of a board gets their
+// own images on it back, uncategorized, rather than losing them.
+func TestContributorsKeepTheirImages(t *testing.T) {
+	g := openGallery(t)
+	admin := g.setup()
+	_, annCtx := g.createUser(admin, "ann@t.co", false)
+	bob, bobCtx := g.createUser(admin, "bob@t.co", false)
+	_, carolCtx := g.createUser(admin, "carol@t.co", false)
+	b := g.board(annCtx, "Ann's")
+	g.boards.ShareBoard(annCtx, b.BoardID, bob.UserID, app.RoleEditor)
+	pub := app.VisibilityPublic
+	g.boards.UpdateBoard(annCtx, b.BoardID, app.BoardUpdate{Visibility: &pub})
+	g.img(annCtx, b.BoardID)
+	bobs, carols := g.img(bobCtx, b.BoardID), g.img(carolCtx, b.BoardID)
+
+	if err := g.boards.UnshareBoard(annCtx, b.BoardID, bob.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if img, _ := g.images.FindImage(bobCtx, bobs.ImageName); img.BoardID == nil {
+		t.Fatal("bob can still see the public board: his image must stay on it")
+	}
+	priv := app.VisibilityPrivate
+	after, err := g.boards.UpdateBoard(annCtx, b.BoardID, app.BoardUpdate{Visibility: &priv})
+	if err != nil || after.ImageCount != 1 {
+		t.Fatalf("after turning private: %+v, %v", after, err)
+	}
+	for who, tc := range map[string]struct {
+		ctx  context.Context
+		name string
+	}{"bob": {bobCtx, bobs.ImageName}, "carol": {carolCtx, carols.ImageName}} {
+		img, err := g.images.FindImage(tc.ctx, tc.name)
+		if err != nil || img.BoardID != nil {
+			t.Fatalf("%s's image after losing the board: %+v, %v", who, img, err)
+		}
+		page, _ := g.images.ListImages(tc.ctx, app.ImageFilter{BoardID: app.NoBoard})
+		if page.Total != 1 {
+			t.Fatalf("%s's uncategorized = %d", who, page.Total)
+		}
+	}
+}

@@ -70,8 +70,14 @@ func (f *Files) intend(owner string, names ...string) error {
 // write stores data as kind/owner/name: temporary name, sync, rename, sync folder.
 func (f *Files) write(kind, owner, name string, data []byte) error {
 	dir := filepath.Join(f.root, kind, owner)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		// A new owner folder must survive a crash as surely as the file in it.
+		if err := syncDir(filepath.Dir(dir)); err != nil {
+			return err
+		}
 	}
 	tmp, err := os.CreateTemp(dir, ".incoming-*")
 	if err != nil {

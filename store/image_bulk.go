@@ -12,6 +12,11 @@ import (
 // the caller may not see, or may not change this way, is skipped with the
 // reason; any other error undoes the whole call.
 func (s *ImageService) eachImage(ctx context.Context, names []string, fn func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error) (*app.BulkResult, error) {
+	return s.eachImageThen(ctx, names, fn, nil)
+}
+
+// eachImageThen is eachImage with a last step before the commit.
+func (s *ImageService) eachImageThen(ctx context.Context, names []string, fn func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error, then func() error) (*app.BulkResult, error) {
 	if len(names) > app.MaxBulk {
 		return nil, app.Errorf(app.EINVALID, "At most %d images at once.", app.MaxBulk)
 	}
@@ -40,6 +45,9 @@ func (s *ImageService) eachImage(ctx context.Context, names []string, fn func(tx
 				res.Skip(name, err)
 			}
 		}
+		if then != nil {
+			return then()
+		}
 		return nil
 	})
 	if err != nil {
@@ -51,7 +59,7 @@ func (s *ImageService) eachImage(ctx context.Context, names []string, fn func(tx
 // DeleteImages deletes images, files and all.
 func (s *ImageService) DeleteImages(ctx context.Context, names []string) (*app.BulkResult, error) {
 	var gone []fileRef
-	res, err := s.eachImage(ctx, names, func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error {
+	res, err := s.eachImageThen(ctx, names, func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error {
 		if !p.delete {
 			return app.Errorf(app.EFORBIDDEN, "You cannot delete this image: it is not yours, and the board is not yours.")
 		}
@@ -67,7 +75,10 @@ func (s *ImageService) DeleteImages(ctx context.Context, names []string) (*app.B
 				return err
 			}
 		}
-		return s.db.intendRemoval([]fileRef{{r.Owner, r.Name}})
+		return nil
+	}, func() error {
+		// One journal write (and sync) for all of them, before the commit.
+		return s.db.intendRemoval(gone)
 	})
 	if err != nil {
 		return nil, err

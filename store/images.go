@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -48,7 +49,7 @@ func (m *marks) get(list string, generation uint64) [][]byte {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if l, ok := m.m[list]; ok && l.generation == generation {
-		return l.keys
+		return slices.Clip(l.keys) // callers append: never into the shared array
 	}
 	return nil
 }

@@ -93,16 +93,34 @@ func (s *QueueService) claimTx(tx *bolt.Tx, lastUser string) (*app.ClaimedItem, 
 	if k == nil || lastUser == "" {
 		k, _ = c.First()
 	}
+	var r *itemRecord
+	for ; k != nil; k, _ = c.First() {
+		id := binary.BigEndian.Uint64(k[len(k)-8:])
+		var err error
+		if r, err = getItem(tx, id); err != nil {
+			return nil, err
+		}
+		if r == nil {
+			if err := c.Delete(); err != nil { // an index entry without its item
+				return nil, err
+			}
+			continue
+		}
+		// Work of a profile that was disabled or deleted meanwhile fails here
+		// rather than running as nobody.
+		if owner, err := getUser(tx, r.Owner); err != nil {
+			return nil, err
+		} else if owner == nil || !owner.IsActive {
+			r.ErrorType, r.ErrorMsg = "owner_unavailable", "The profile that queued this item is disabled or deleted, so it did not run."
+			if err := setStatus(tx, r, app.StatusFailed, s.db.now()); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		break
+	}
 	if k == nil {
 		return nil, nil
-	}
-	id := binary.BigEndian.Uint64(k[len(k)-8:])
-	r, err := getItem(tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if r == nil {
-		return nil, c.Delete() // an index entry without its item
 	}
 	if err := setStatus(tx, r, app.StatusInProgress, s.db.now()); err != nil {
 		return nil, err
@@ -125,7 +143,8 @@ func (s *QueueService) finishTx(tx *bolt.Tx, id uint64, images []string, runErr 
 			status = app.StatusCanceled
 		case runErr != nil:
 			status = app.StatusFailed
-			r.ErrorType, r.ErrorMsg = errorType(runErr), app.ErrorMessageOrText(runErr)
+			// Internal errors keep their details for the log, not the owner.
+			r.ErrorType, r.ErrorMsg = errorType(runErr), app.ErrorMessage(runErr)
 		}
 		if err := setStatus(tx, r, status, s.db.now()); err != nil {
 			return nil, err

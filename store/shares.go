@@ -78,6 +78,9 @@ func (s *BoardService) UnshareBoard(ctx context.Context, boardID, userID string)
 		if err := unshareTx(tx, b, userID); err != nil {
 			return err
 		}
+		if err := returnLostImages(tx, b, userID); err != nil {
+			return err
+		}
 		return s.db.audit(tx, actor.UserID, app.AuditBoardUnshared, b.ID, userID)
 	})
 }

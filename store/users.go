@@ -246,8 +246,9 @@ func (s *UserService) CreateUser(ctx context.Context, nu app.NewUser) (*app.User
 }
 
 // UpdateUser changes a profile. Admins only; never the system profile, and
-// never so that no active administrator is left. A new password, disabling
-// or demoting signs the user out everywhere.
+// never so that no active administrator is left. A new password or
+// disabling signs the user out everywhere; a demotion needs no sign-out, as
+// roles are read afresh on every call.
 func (s *UserService) UpdateUser(ctx context.Context, userID string, upd app.UserUpdate) (*app.User, error) {
 	var name, hash string
 	var err error

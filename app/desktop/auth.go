@@ -59,10 +59,14 @@ func (a *Auth) Logout() error {
 // Lock signs the window out at once, as the idle lock would.
 func (a *Auth) Lock() error { return a.Logout() }
 
-// Touch tells the idle lock that the person is still there.
+// Touch tells the idle lock that the person is still there: the page sends
+// it on real input (pointer, keys), never on its own.
 func (a *Auth) Touch() error {
-	_, err := a.s.context()
-	return err
+	if _, err := a.s.context(); err != nil {
+		return err
+	}
+	a.s.touched()
+	return nil
 }
 
 func (a *Auth) Me() (*app.User, error) {

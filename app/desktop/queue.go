@@ -119,9 +119,9 @@ func (s *Session) forwardQueueEvents(done <-chan struct{}) {
 			return
 		case ev := <-sub.C:
 			s.mu.Lock()
-			signedIn := s.token != ""
+			current := s.token != "" && ev.For == s.userID
 			s.mu.Unlock()
-			if signedIn {
+			if current { // not shaped for someone who has signed out since
 				s.Emit(EventQueue, ev)
 			}
 		}

@@ -125,14 +125,13 @@ func (s *Session) endLocked() {
 }
 
 // context resolves the window's session to an acting user, or fails with
-// "sign in" when there is none, it has been revoked, or it sat idle too long.
+// "sign in" when there is none, it has been revoked, or it sat idle too
+// long. Calls do not count as activity: the page makes many on its own
+// (queue events, thumbnails); only Touch, sent on real input, does.
 func (s *Session) context() (context.Context, error) {
 	s.mu.Lock()
 	ev, locked := s.expireLocked()
 	token := s.token
-	if token != "" {
-		s.lastActive = s.Now()
-	}
 	s.mu.Unlock()
 	if locked {
 		s.Emit(EventLocked, ev)
@@ -164,6 +163,15 @@ func (s *Session) signIn(l *app.Login) {
 	s.token, s.userID, s.admin = l.Token, l.User.UserID, app.CanManageUsers(l.User)
 	s.idle = time.Duration(prefs.IdleLockMinutes) * time.Minute
 	s.lastActive = s.Now()
+}
+
+// touched records that the person is at the machine.
+func (s *Session) touched() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token != "" {
+		s.lastActive = s.Now()
+	}
 }
 
 func (s *Session) setIdle(minutes int) {

@@ -85,10 +85,15 @@ func (s *Server) deleteImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.svc.Images.DeleteImages(r.Context(), []string{name})
-	if err == nil && len(res.Skipped) > 0 {
-		err = app.Errorf(app.EFORBIDDEN, "%s", res.Skipped[0].Reason)
+	if err != nil {
+		s.fail(w, err)
+		return
 	}
-	s.reply(w, http.StatusOK, map[string]any{"deleted_images": res.Done}, err)
+	if len(res.Skipped) > 0 { // it was seen a moment ago: the skip is a refusal
+		s.fail(w, app.Errorf(app.EFORBIDDEN, "%s", res.Skipped[0].Reason))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deleted_images": res.Done})
 }
 
 // imageFile serves an image or its thumbnail. Names never change content, so

@@ -36,6 +36,9 @@ type Worker struct {
 	mu       sync.Mutex
 	lastUser string
 	running  map[uint64]context.CancelCauseFunc
+	// canceled holds cancels that came between an item's claim and its
+	// start, so that the run begins canceled.
+	canceled map[uint64]bool
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
 }
@@ -51,6 +54,7 @@ func (w *Worker) Start(parent context.Context) error {
 	w.stop = stop
 	w.wake = make(chan struct{}, 1)
 	w.running = map[uint64]context.CancelCauseFunc{}
+	w.canceled = map[uint64]bool{}
 	for range max(w.Slots, 1) {
 		w.wg.Add(1)
 		go w.loop(ctx)
@@ -84,6 +88,8 @@ func (w *Worker) Cancel(id uint64) {
 	defer w.mu.Unlock()
 	if cancel, ok := w.running[id]; ok {
 		cancel(app.ErrCanceled)
+	} else {
+		w.canceled[id] = true // claimed, not started yet (or not ours: harmless)
 	}
 }
 
@@ -133,6 +139,10 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
 	w.mu.Lock()
 	w.running[id] = cancel
+	if w.canceled[id] {
+		delete(w.canceled, id)
+		cancel(app.ErrCanceled)
+	}
 	w.mu.Unlock()
 	defer func() {
 		w.mu.Lock()
@@ -146,6 +156,10 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 
 	inv := &invocation{Context: ctx, w: w, item: claim.Item, owner: claim.Owner, graph: claim.Graph}
 	names, err := inv.runGraph()
+	if app.ErrorCode(err) == app.EINTERNAL && context.Cause(ctx) == nil {
+		// The owner sees a plain message; the details are for the log.
+		w.Log.Error("queue item failed", "item", id, "err", err)
+	}
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errStopping):
 		if err := w.Queue.Requeue(id); err != nil {
@@ -161,20 +175,25 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 	})
 }
 
+// maxCheckBytes bounds the graph JSON a batch check may parse in all.
+const maxCheckBytes = 256 << 20
+
 // CheckBatch validates a graph with each item's values, for the store to
 // refuse a bad batch before queuing any of it.
 func CheckBatch(graph json.RawMessage, items [][]app.FieldValue) error {
-	checked := map[string]bool{}
+	// Runs repeat the same values: check each distinct set once.
+	distinct := map[string][]app.FieldValue{}
 	for _, values := range items {
-		// Runs repeat the same values: check each set once.
 		key, err := json.Marshal(values)
 		if err != nil {
 			return app.Errorf(app.EINVALID, "The batch data could not be read: %v", err)
 		}
-		if checked[string(key)] {
-			continue
-		}
-		checked[string(key)] = true
+		distinct[string(key)] = values
+	}
+	if work := len(graph) * len(distinct); work > maxCheckBytes {
+		return app.Errorf(app.EINVALID, "This batch is too big to check (%d different value sets of a %d-byte graph). Queue it in smaller batches.", len(distinct), len(graph))
+	}
+	for _, values := range distinct {
 		// Values may fill required fields (an "Edit an image" workflow's
 		// image), so each set is applied to a fresh graph before checking.
 		g, err := parseGraph(graph)
