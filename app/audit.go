@@ -53,6 +53,7 @@ func ClampLimit(limit int) int {
 // Audit actions on boards and images.
 const (
 	AuditBoardVisibility = "board_visibility"
+	AuditBoardUpdated    = "board_updated"
 	AuditBoardShared     = "board_shared"
 	AuditBoardUnshared   = "board_unshared"
 	AuditBoardDeleted    = "board_deleted"

@@ -387,6 +387,11 @@ func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.
 		if err := reindexBoard(tx, before, &after); err != nil {
 			return err
 		}
+		if before.Owner != actor.UserID { // an admin changing someone's board
+			if err := s.db.audit(tx, actor.UserID, app.AuditBoardUpdated, after.ID, before.Name); err != nil {
+				return err
+			}
+		}
 		if after.Visibility != before.Visibility {
 			if after.Visibility == app.VisibilityPrivate {
 				if err := returnLostImages(tx, &after, ""); err != nil {

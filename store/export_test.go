@@ -66,3 +66,13 @@ func OpenAtVersion(dir string, n int) (*DB, error) {
 	defer func() { migrations = all }()
 	return Open(dir)
 }
+
+// BatchCount counts stored queue batches.
+func (db *DB) BatchCount() int {
+	n := 0
+	db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketQueueBatches).Stats().KeyN
+		return nil
+	})
+	return n
+}

@@ -157,6 +157,9 @@ func moveTx(tx *bolt.Tx, r *imageRecord, from, to *boardRecord) error {
 // Downloadable lists the images of a board, or the named ones, that the
 // caller may see.
 func (s *ImageService) Downloadable(ctx context.Context, boardID string, names []string) ([]*app.Image, error) {
+	if len(names) > app.MaxBulk {
+		return nil, app.Errorf(app.EINVALID, "At most %d images at once; download the board instead.", app.MaxBulk)
+	}
 	if boardID != "" {
 		var err error
 		if names, err = s.ImageNames(ctx, boardID); err != nil {

@@ -67,7 +67,7 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 			return err
 		}
 		owner = actor.UserID
-		if err := putJSON(tx.Bucket(bucketQueueBatches), []byte(b.BatchID), batchRecord{Owner: owner, Graph: b.Graph, Origin: b.Origin}); err != nil {
+		if err := putJSON(tx.Bucket(bucketQueueBatches), []byte(b.BatchID), batchRecord{Owner: owner, Graph: b.Graph, Origin: b.Origin, Items: len(items)}); err != nil {
 			return err
 		}
 		now := s.db.now()
@@ -301,6 +301,9 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 				return err
 			}
 			again := &itemRecord{ID: newID, BatchID: r.BatchID, Owner: r.Owner, Priority: r.Priority, Created: s.db.now(), Values: r.Values}
+			if err := addBatchItems(tx, r.BatchID, 1); err != nil {
+				return err
+			}
 			if err := setStatus(tx, again, app.StatusPending, s.db.now()); err != nil {
 				return err
 			}

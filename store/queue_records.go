@@ -40,6 +40,23 @@ type batchRecord struct {
 	Owner  string          `json:"owner"`
 	Graph  json.RawMessage `json:"graph"`
 	Origin string          `json:"origin,omitempty"`
+	// Items counts the items that use this graph; at 0 the batch goes.
+	Items int `json:"items"`
+}
+
+// addBatchItems changes how many items use a batch's graph, deleting the
+// batch when none is left.
+func addBatchItems(tx *bolt.Tx, batchID string, delta int) error {
+	b := tx.Bucket(bucketQueueBatches)
+	var rec batchRecord
+	ok, err := getJSON(b, []byte(batchID), &rec)
+	if err != nil || !ok {
+		return err
+	}
+	if rec.Items += delta; rec.Items <= 0 {
+		return b.Delete([]byte(batchID))
+	}
+	return putJSON(b, []byte(batchID), rec)
 }
 
 func getItem(tx *bolt.Tx, id uint64) (*itemRecord, error) {
@@ -99,6 +116,9 @@ func deleteItem(tx *bolt.Tx, r *itemRecord) error {
 		return err
 	}
 	if err := tx.Bucket(bucketQueueRunning).Delete(seqKey(r.ID)); err != nil {
+		return err
+	}
+	if err := addBatchItems(tx, r.BatchID, -1); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketQueueItems).Delete(seqKey(r.ID))

@@ -158,6 +158,9 @@ func TestQueueOwnership(t *testing.T) {
 		if n != 3 {
 			t.Fatalf("admin cleared %d", n)
 		}
+		if b := q.BatchCount(); b != 0 {
+			t.Fatalf("%d batches left after the queue was cleared", b)
+		}
 	})
 }
 

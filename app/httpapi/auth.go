@@ -125,8 +125,18 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
-	before, _ := strconv.ParseUint(r.URL.Query().Get("before"), 10, 64)
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	q := r.URL.Query()
+	limit, err := intParam(q.Get("limit"), "limit")
+	var before uint64
+	if err == nil && q.Get("before") != "" {
+		if before, err = strconv.ParseUint(q.Get("before"), 10, 64); err != nil {
+			err = app.Errorf(app.EINVALID, "before must be an entry's seq, not %q.", q.Get("before"))
+		}
+	}
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
 	v, err := s.svc.Audit.Recent(r.Context(), before, limit)
 	s.reply(w, http.StatusOK, v, err)
 }
