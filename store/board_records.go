@@ -176,18 +176,25 @@ func putIndex(tx *bolt.Tx, bucket, key, value []byte, remove bool) error {
 	return tx.Bucket(bucket).Put(key, value)
 }
 
+// keyBoardsGeneration counts changes to the board indexes; remembered
+// list totals hold only for the generation they were counted at.
 var keyBoardsGeneration = []byte("boards_generation")
 
-func boardsGeneration(tx *bolt.Tx) uint64 {
-	v := tx.Bucket(bucketMeta).Get(keyBoardsGeneration)
+func boardsGeneration(tx *bolt.Tx) uint64 { return generation(tx, keyBoardsGeneration) }
+
+func bumpBoardsGeneration(tx *bolt.Tx) error { return bumpGeneration(tx, keyBoardsGeneration) }
+
+// generation reads a change counter kept in the meta bucket.
+func generation(tx *bolt.Tx, key []byte) uint64 {
+	v := tx.Bucket(bucketMeta).Get(key)
 	if len(v) != 8 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(v)
 }
 
-func bumpBoardsGeneration(tx *bolt.Tx) error {
-	return tx.Bucket(bucketMeta).Put(keyBoardsGeneration, seqKey(boardsGeneration(tx)+1))
+func bumpGeneration(tx *bolt.Tx, key []byte) error {
+	return tx.Bucket(bucketMeta).Put(key, seqKey(generation(tx, key)+1))
 }
 
 // reindexBoard moves b's index entries from how it was to how it is.

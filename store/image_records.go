@@ -187,14 +187,6 @@ var keyImagesGeneration = []byte("images_generation")
 
 // imagesGeneration changes whenever any image comes onto or leaves a list,
 // so that remembered positions in the lists are dropped.
-func imagesGeneration(tx *bolt.Tx) uint64 {
-	v := tx.Bucket(bucketMeta).Get(keyImagesGeneration)
-	if len(v) != 8 {
-		return 0
-	}
-	return binary.BigEndian.Uint64(v)
-}
+func imagesGeneration(tx *bolt.Tx) uint64 { return generation(tx, keyImagesGeneration) }
 
-func bumpImagesGeneration(tx *bolt.Tx) error {
-	return tx.Bucket(bucketMeta).Put(keyImagesGeneration, seqKey(imagesGeneration(tx)+1))
-}
+func bumpImagesGeneration(tx *bolt.Tx) error { return bumpGeneration(tx, keyImagesGeneration) }

@@ -274,8 +274,13 @@ func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, er
 
 // FindImage returns one image the caller may see.
 func (s *ImageService) FindImage(ctx context.Context, name string) (*app.Image, error) {
-	var out *app.Image
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	img, _, err := s.find(ctx, name)
+	return img, err
+}
+
+// find reads one image the caller may see, with its thumbnail's type.
+func (s *ImageService) find(ctx context.Context, name string) (img *app.Image, thumbType string, err error) {
+	err = s.db.bolt.View(func(tx *bolt.Tx) error {
 		actor, err := s.db.actingUser(ctx, tx)
 		if err != nil {
 			return err
@@ -284,32 +289,20 @@ func (s *ImageService) FindImage(ctx context.Context, name string) (*app.Image, 
 		if err != nil {
 			return err
 		}
-		out = r.view(perms, newNames(tx))
+		img, thumbType = r.view(perms, newNames(tx)), r.ThumbType
 		return nil
 	})
-	return out, err
+	return img, thumbType, err
 }
 
 // OpenImage opens an image's file, or its thumbnail, for a caller who may see it.
 func (s *ImageService) OpenImage(ctx context.Context, name string, thumbnail bool) (io.ReadSeekCloser, *app.Image, error) {
-	var img *app.Image
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
-		r, _, perms, err := imageAccess(tx, actor, name)
-		if err != nil {
-			return err
-		}
-		img = r.view(perms, newNames(tx))
-		if thumbnail {
-			img.ContentType = r.ThumbType
-		}
-		return nil
-	})
+	img, thumbType, err := s.find(ctx, name)
 	if err != nil {
 		return nil, nil, err
+	}
+	if thumbnail {
+		img.ContentType = thumbType
 	}
 	kind := kindImage
 	if thumbnail {
