@@ -37,9 +37,12 @@ const NoBoard = "none"
 // page; Offset skips, for clients that count.
 type ImageFilter struct {
 	BoardID string `json:"board_id"`
-	Cursor  string `json:"cursor"`
-	Offset  int    `json:"offset"`
-	Limit   int    `json:"limit"`
+	// UserID, with BoardID NoBoard, lists that profile's uncategorized
+	// images: admins only (a deleted profile's images stay theirs to see).
+	UserID string `json:"user_id"`
+	Cursor string `json:"cursor"`
+	Offset int    `json:"offset"`
+	Limit  int    `json:"limit"`
 }
 
 // ImagePage is one page of images.

@@ -219,6 +219,13 @@ func TestSharing(t *testing.T) {
 		if err != nil || img.OwnerName != "Deleted profile" || img.UserID != carol.UserID {
 			t.Fatalf("the deleted user's image = %+v, %v", img, err)
 		}
+		g.images.RemoveFromBoard(admin, []string{mine.ImageName})
+		page, err := g.images.ListImages(admin, app.ImageFilter{BoardID: app.NoBoard, UserID: carol.UserID})
+		if err != nil || page.Total != 1 {
+			t.Fatalf("an admin listing the deleted profile's uncategorized images: %+v, %v", page, err)
+		}
+		_, err = g.images.ListImages(annCtx, app.ImageFilter{BoardID: app.NoBoard, UserID: carol.UserID})
+		wantCode(t, err, app.EFORBIDDEN)
 	})
 }
 

@@ -335,7 +335,7 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 		if err != nil {
 			return err
 		}
-		bucket, prefix, acc, err := s.imageRange(tx, actor, f.BoardID, &page.Total)
+		bucket, prefix, acc, err := s.imageRange(tx, actor, f.BoardID, f.UserID, &page.Total)
 		if err != nil {
 			return err
 		}
@@ -374,10 +374,17 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 
 // imageRange is the index range that lists a board's images, or the
 // actor's uncategorized ones (acc nil), and how many there are.
-func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID string, total *int) (bucket, prefix []byte, acc *app.BoardAccess, err error) {
+func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID, userID string, total *int) (bucket, prefix []byte, acc *app.BoardAccess, err error) {
 	if boardID == "" || boardID == app.NoBoard {
-		*total = looseCount(tx, actor.UserID)
-		return bucketImagesLoose, rangePrefix(actor.UserID), nil, nil
+		owner := actor.UserID
+		if userID != "" && userID != owner {
+			if !app.CanManageUsers(&actor.User) {
+				return nil, nil, nil, app.Errorf(app.EFORBIDDEN, "Uncategorized images are their owner's alone; only an administrator can list someone else's.")
+			}
+			owner = userID
+		}
+		*total = looseCount(tx, owner)
+		return bucketImagesLoose, rangePrefix(owner), nil, nil
 	}
 	b, access, err := boardAccess(tx, actor, boardID)
 	if err != nil {
@@ -397,7 +404,7 @@ func (s *ImageService) ImageNames(ctx context.Context, boardID string) ([]string
 			return err
 		}
 		var total int
-		bucket, prefix, _, err := s.imageRange(tx, actor, boardID, &total)
+		bucket, prefix, _, err := s.imageRange(tx, actor, boardID, "", &total)
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := app.ImageFilter{BoardID: q.Get("board_id"), Cursor: q.Get("cursor")}
+	f := app.ImageFilter{BoardID: q.Get("board_id"), UserID: q.Get("user_id"), Cursor: q.Get("cursor")}
 	var err error
 	if f.Offset, err = intParam(q.Get("offset"), "offset"); err == nil {
 		f.Limit, err = intParam(q.Get("limit"), "limit")
