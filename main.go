@@ -25,14 +25,16 @@ var frontendDist embed.FS
 const usage = `Easel, a multi-user image studio for a shared computer.
 
 Usage:
-  easel [--data DIR]                          open the Easel window
-  easel serve [--addr HOST:PORT] [--data DIR] serve the API and web UI (loopback by default)
+  easel [--data DIR] [--workers N]            open the Easel window
+  easel serve [--addr HOST:PORT] [--data DIR] [--workers N]
+                                              serve the API and web UI (loopback by default)
   easel admin reset-password EMAIL [--data DIR]
                                               set a new password for a profile (asks for it)
   easel version
 
 The data folder is --data, else $EASEL_DATA, else the user's data folder
-(` + "`~/.local/share/easel`" + ` on Linux).
+(` + "`~/.local/share/easel`" + ` on Linux). --workers is how many render queue
+items run at once (default 1).
 `
 
 var version = "0.1.0"
@@ -52,12 +54,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "":
 		fl := flag.NewFlagSet("easel", flag.ContinueOnError)
-		data := dataFlag(fl)
+		data, workers := dataFlag(fl), workersFlag(fl)
 		fl.Usage = func() { fmt.Fprint(stderr, usage) }
 		if err := fl.Parse(args); err != nil {
 			return flagErr(err)
 		}
-		return runWindow(*data, logger(stderr))
+		if err := checkWorkers(*workers); err != nil {
+			return err
+		}
+		return runWindow(*data, *workers, logger(stderr))
 	case "serve":
 		return runServe(args, stdout, stderr)
 	case "admin":
@@ -84,6 +89,21 @@ func flagErr(err error) error {
 
 func dataFlag(fl *flag.FlagSet) *string {
 	return fl.String("data", "", "the data folder (default $EASEL_DATA, else the user's data folder)")
+}
+
+// maxWorkers bounds how many queue items run at once: each may hold
+// large images in memory.
+const maxWorkers = 16
+
+func workersFlag(fl *flag.FlagSet) *int {
+	return fl.Int("workers", 1, "how many render queue items run at once (1 to 16)")
+}
+
+func checkWorkers(n int) error {
+	if n < 1 || n > maxWorkers {
+		return fmt.Errorf("--workers must be between 1 and %d, not %d", maxWorkers, n)
+	}
+	return nil
 }
 
 // dataDir picks the data folder: the flag, then $EASEL_DATA, then the

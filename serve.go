@@ -21,9 +21,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", "127.0.0.1:9090", "the address to listen on; port 0 picks a free one")
 	remote := fl.Bool("allow-remote", false, "allow an address other than loopback (anyone who can reach it sees the login page)")
-	data := dataFlag(fl)
+	data, workers := dataFlag(fl), workersFlag(fl)
 	if err := fl.Parse(args); err != nil {
 		return flagErr(err)
+	}
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
@@ -40,7 +43,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	defer db.Close()
 
 	log := logger(stderr)
-	svc := newServices(db, log)
+	svc := newServices(db, *workers, log)
 	api := httpapi.New(httpapi.Services{
 		Auth: svc.auth, Users: svc.users, Audit: svc.audit, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Broker: svc.broker(), Workflows: workflows(),

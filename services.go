@@ -22,7 +22,7 @@ type services struct {
 	worker *render.Worker
 }
 
-func newServices(db *store.DB, log *slog.Logger) *services {
+func newServices(db *store.DB, workers int, log *slog.Logger) *services {
 	s := &services{
 		auth:   store.NewAuthService(db),
 		users:  store.NewUserService(db),
@@ -31,7 +31,7 @@ func newServices(db *store.DB, log *slog.Logger) *services {
 		images: store.NewImageService(db),
 		queue:  store.NewQueueService(db, render.CheckBatch),
 	}
-	s.worker = &render.Worker{Queue: s.queue, Images: s.images, Boards: s.boards, Events: s.queue.Events, Log: log, Slots: 1}
+	s.worker = &render.Worker{Queue: s.queue, Images: s.images, Boards: s.boards, Events: s.queue.Events, Log: log, Slots: workers}
 	s.queue.Canceled = s.worker.Cancel
 	s.queue.Enqueued = s.worker.Wake
 	return s

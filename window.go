@@ -14,14 +14,14 @@ import (
 )
 
 // runWindow opens the store and runs the Easel window until it is closed.
-func runWindow(dataFlag string, log *slog.Logger) error {
+func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 	db, err := openStore(dataFlag)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 
-	svc := newServices(db, log)
+	svc := newServices(db, workers, log)
 	session := desktop.NewSession(desktop.Services{
 		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Broker: svc.broker(), Workflows: workflows(),

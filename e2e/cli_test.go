@@ -92,3 +92,10 @@ func TestDataFolderFromEnvironment(t *testing.T) {
 		t.Fatalf("EASEL_DATA was not used: %v", err)
 	}
 }
+
+func TestWorkersFlag(t *testing.T) {
+	out, err := exec.Command(easelBinary(t), "serve", "--workers", "0", "--data", t.TempDir()).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--workers must be between 1 and 16") {
+		t.Fatalf("--workers 0: err=%v out=%s", err, out)
+	}
+}

@@ -395,3 +395,30 @@ func TestStopPutsTheRunningItemBack(t *testing.T) {
 		t.Fatalf("after stopping: %+v", it)
 	}
 }
+
+// TestSlots: with two slots, two items run at once.
+func TestSlots(t *testing.T) {
+	s := openStudio(t, t.TempDir(), false)
+	s.setup()
+	_, bobCtx := s.user("bob@t.co")
+	ids := s.enqueue(bobCtx, artGraph("two at once", 4096, ""), 2).ItemIDs
+	s.worker.Slots = 2
+	if err := s.worker.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.worker.Stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := s.queue.Status(bobCtx)
+		if st.Queue.InProgress == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("two slots never ran two items at once: %+v", st.Queue)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, id := range ids {
+		s.queue.CancelItem(bobCtx, id)
+	}
+}
