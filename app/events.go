@@ -45,13 +45,21 @@ func (s *Subscription) Close() {
 }
 
 // Publish sends ev, for the item's owner, to every subscriber. A subscriber
-// too slow to keep up loses progress events rather than holding up the queue.
+// too slow to keep up loses events rather than holding up the queue. Viewer
+// functions run outside the broker's lock, so they may take locks of their
+// own.
 func (b *Broker) Publish(owner string, ev *QueueEvent) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	subs := make([]*Subscription, 0, len(b.subs))
 	for s := range b.subs {
-		var out *QueueEvent
+		subs = append(subs, s)
+	}
+	b.mu.Unlock()
+
+	shaped := make([]*QueueEvent, len(subs))
+	for i, s := range subs {
 		user, admin := s.viewer()
+		var out *QueueEvent
 		if ev.Item != nil && (user == owner || admin) {
 			whole, item := *ev, *ev.Item
 			item.Mine, whole.Item = user == owner, &item
@@ -60,8 +68,17 @@ func (b *Broker) Publish(owner string, ev *QueueEvent) {
 			continue
 		}
 		out.For = user
+		shaped[i] = out
+	}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, s := range subs {
+		if _, open := b.subs[s]; !open || shaped[i] == nil {
+			continue // closed meanwhile, or nothing for this viewer
+		}
 		select {
-		case s.C <- out:
+		case s.C <- shaped[i]:
 		default:
 			s.dropped++
 		}
