@@ -154,3 +154,6 @@ func CleanBoardName(name string) (string, error) {
 	}
 	return name, nil
 }
+
+// UpdateVisibility is a BoardUpdate that sets only the visibility.
+func UpdateVisibility(v Visibility) BoardUpdate { return BoardUpdate{Visibility: &v} }

@@ -111,6 +111,7 @@ const (
 	flagArchived = 1 << iota
 	flagViewer
 	flagEditor
+	flagVisible // shared or public: in everyone's list
 )
 
 func indexValue(b *boardRecord) []byte { return shareIndexValue(b, app.RoleNone) }
@@ -119,6 +120,9 @@ func shareIndexValue(b *boardRecord, role app.Role) []byte {
 	var flags byte
 	if b.Archived {
 		flags |= flagArchived
+	}
+	if b.Visibility != app.VisibilityPrivate {
+		flags |= flagVisible
 	}
 	switch role {
 	case app.RoleViewer:
@@ -164,25 +168,23 @@ func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
 	})
 }
 
-// putIndex writes or deletes one board index entry, and counts a new
-// generation of the indexes, so that remembered list totals are dropped.
+// putIndex writes or deletes one board index entry, keeping the board
+// counts in step.
 func putIndex(tx *bolt.Tx, bucket, key, value []byte, remove bool) error {
-	if err := bumpBoardsGeneration(tx); err != nil {
+	b := tx.Bucket(bucket)
+	old := bytes.Clone(b.Get(key))
+	var err error
+	if remove {
+		value = nil
+		err = b.Delete(key)
+	} else {
+		err = b.Put(key, value)
+	}
+	if err != nil {
 		return err
 	}
-	if remove {
-		return tx.Bucket(bucket).Delete(key)
-	}
-	return tx.Bucket(bucket).Put(key, value)
+	return recount(tx, bucket, key, old, value)
 }
-
-// keyBoardsGeneration counts changes to the board indexes; remembered
-// list totals hold only for the generation they were counted at.
-var keyBoardsGeneration = []byte("boards_generation")
-
-func boardsGeneration(tx *bolt.Tx) uint64 { return generation(tx, keyBoardsGeneration) }
-
-func bumpBoardsGeneration(tx *bolt.Tx) error { return bumpGeneration(tx, keyBoardsGeneration) }
 
 // generation reads a change counter kept in the meta bucket.
 func generation(tx *bolt.Tx, key []byte) uint64 {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/binary"
-	"sync"
 
 	"easel/app"
 
@@ -12,47 +11,10 @@ import (
 )
 
 // BoardService keeps boards and their shares.
-type BoardService struct {
-	db     *DB
-	totals totals
-}
+type BoardService struct{ db *DB }
 
 // NewBoardService returns the board service of db.
-func NewBoardService(db *DB) *BoardService {
-	return &BoardService{db: db, totals: totals{m: map[totalKey]totalEntry{}}}
-}
-
-// totals remembers how many boards a listing had, with the generation of
-// the board indexes it was counted at: until a board, share or visibility
-// changes, the next listing need not walk past its page to count again.
-type totals struct {
-	mu sync.Mutex
-	m  map[totalKey]totalEntry
-}
-
-type totalKey struct {
-	user            string
-	admin           bool // a demoted admin must not be told everyone's count
-	includeArchived bool
-}
-
-type totalEntry struct {
-	generation uint64
-	total      int
-}
-
-func (t *totals) get(k totalKey, generation uint64) (int, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	e, ok := t.m[k]
-	return e.total, ok && e.generation == generation
-}
-
-func (t *totals) put(k totalKey, generation uint64, total int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.m[k] = totalEntry{generation, total}
-}
+func NewBoardService(db *DB) *BoardService { return &BoardService{db: db} }
 
 var _ app.BoardService = (*BoardService)(nil)
 
@@ -176,10 +138,14 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 		admin := app.CanManageUsers(&actor.User)
 		owners := newNames(tx)
 		bySeq := tx.Bucket(bucketBoardsBySeq)
-		key, generation := totalKey{actor.UserID, admin, f.IncludeArchived}, boardsGeneration(tx)
-		total, known := s.totals.get(key, generation)
-		if !known || f.All {
-			defer func() { s.totals.put(key, generation, page.Total) }()
+		// Without archived boards the total is counted already: walk only
+		// to the end of the page.
+		known, total := !f.IncludeArchived, 0
+		switch {
+		case known && admin:
+			total = boardCount(tx, countAll, "")
+		case known:
+			total = visibleTotal(tx, actor.UserID)
 		}
 		stopAt := -1 // walk to the end, counting
 		if known && !f.All {

@@ -94,7 +94,7 @@ func (db *DB) SchemaVersion() (int, error) {
 // owner would belong to the system profile.
 func migrateBoards(tx *bolt.Tx, db *DB) error {
 	for _, name := range [][]byte{bucketBoards, bucketBoardsBySeq, bucketBoardsByOwner, bucketBoardsVisible,
-		bucketShares, bucketSharesByUser, bucketImages, bucketImagesByBoard, bucketImagesLoose, bucketLooseCounts} {
+		bucketShares, bucketSharesByUser, bucketBoardCounts, bucketImages, bucketImagesByBoard, bucketImagesLoose, bucketLooseCounts} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
