@@ -66,7 +66,10 @@ func decodeBoard(data []byte) (*boardRecord, error) {
 	if b.Owner == "" {
 		b.Owner = app.SystemUserID // data from before profiles
 	}
-	return b, d.err
+	if d.err != nil {
+		return nil, d.err
+	}
+	return b, nil
 }
 
 // getBoard finds a board by id: its sequence number, then its record.

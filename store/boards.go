@@ -65,8 +65,7 @@ func (b *boardRecord) view(acc app.BoardAccess, owners *names) *app.Board {
 		MyRole: acc.Label(), CanAdd: acc.CanAdd(), CanManage: acc.CanManage(),
 	}
 	if b.Cover != "" {
-		cover := b.Cover
-		out.CoverImageName = &cover
+		out.CoverImageName = &b.Cover
 	}
 	return out
 }
@@ -167,7 +166,7 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 			seq  uint64
 			role app.Role
 		}
-		var entries []entry
+		entries := make([]entry, 0, min(limit, 1024))
 		mergeNewestFirst(streams, func(seq uint64, v, shared []byte) bool {
 			if isArchived(v) && !f.IncludeArchived {
 				return true
@@ -185,6 +184,7 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 		if known && !f.All {
 			page.Total = total
 		}
+		page.Items = make([]*app.Board, 0, len(entries))
 		seqs := make([]uint64, len(entries))
 		for i, e := range entries {
 			seqs[i] = e.seq
