@@ -1,21 +1,17 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"math"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -29,22 +25,8 @@ func TestGallerySharing(t *testing.T) {
 	s := startServe(t, t.TempDir())
 
 	// Users are set up over REST; the gallery is what is under test.
-	rest(t, s.URL, "", "POST", "/api/v1/auth/setup", map[string]any{
-		"email": "ada@studio.test", "display_name": "Ada Admin", "password": "TestPass123",
-	}, nil)
-	var login struct{ Token string }
-	rest(t, s.URL, "", "POST", "/api/v1/auth/login", map[string]any{
-		"email": "ada@studio.test", "password": "TestPass123", "remember_me": false,
-	}, &login)
-	var bob struct {
-		UserID string `json:"user_id"`
-	}
-	rest(t, s.URL, login.Token, "POST", "/api/v1/auth/users", map[string]any{
-		"email": "bob@studio.test", "display_name": "Bob Painter", "password": "BobPass456", "is_admin": false,
-	}, &bob)
-	if bob.UserID == "" {
-		t.Fatal("creating Bob returned no user_id")
-	}
+	adminToken := setupAda(t, s.URL)
+	bob := struct{ UserID string }{addUser(t, s.URL, adminToken, "bob@studio.test", "Bob Painter", "BobPass456")}
 
 	dir := t.TempDir()
 	sunrise := writePNG(t, dir, "sunrise.png", 20)
@@ -330,58 +312,6 @@ func hsl(h, s, l float64) (uint8, uint8, uint8) {
 	p := 2*l - q
 	c := func(v float64) uint8 { return uint8(math.Round(255 * v)) }
 	return c(hue(p, q, h+1.0/3)), c(hue(p, q, h)), c(hue(p, q, h-1.0/3))
-}
-
-// rest calls the API as a script would and decodes the answer into out.
-func rest(t *testing.T, base, token, method, path string, body, out any) {
-	t.Helper()
-	res := restDo(t, base, token, method, path, body)
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode >= 300 {
-		t.Fatalf("%s %s: HTTP %d: %s", method, path, res.StatusCode, data)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %v: %s", method, path, err, data)
-		}
-	}
-}
-
-func restStatus(t *testing.T, base, token, method, path string) int {
-	t.Helper()
-	res := restDo(t, base, token, method, path, nil)
-	res.Body.Close()
-	return res.StatusCode
-}
-
-func restDo(t *testing.T, base, token, method, path string, body any) *http.Response {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	return res
 }
 
 func bobToken(t *testing.T, base string) string {

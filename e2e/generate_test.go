@@ -20,21 +20,9 @@ func TestGenerateQueue(t *testing.T) {
 	s := startServe(t, t.TempDir())
 
 	// People are set up over REST; generating and the queue are what is under test.
-	rest(t, s.URL, "", "POST", "/api/v1/auth/setup", map[string]any{
-		"email": "ada@studio.test", "display_name": "Ada Admin", "password": "TestPass123",
-	}, nil)
-	var admin struct{ Token string }
-	rest(t, s.URL, "", "POST", "/api/v1/auth/login", map[string]any{
-		"email": "ada@studio.test", "password": "TestPass123", "remember_me": false,
-	}, &admin)
-	for _, u := range []struct{ email, name, password string }{
-		{"alice@studio.test", "Alice Painter", "AlicePass123"},
-		{"bob@studio.test", "Bob Painter", "BobPass456"},
-	} {
-		rest(t, s.URL, admin.Token, "POST", "/api/v1/auth/users", map[string]any{
-			"email": u.email, "display_name": u.name, "password": u.password, "is_admin": false,
-		}, nil)
-	}
+	admin := struct{ Token string }{setupAda(t, s.URL)}
+	addUser(t, s.URL, admin.Token, "alice@studio.test", "Alice Painter", "AlicePass123")
+	addUser(t, s.URL, admin.Token, "bob@studio.test", "Bob Painter", "BobPass456")
 	// Paused, Alice's items wait long enough for Bob to see them in line.
 	rest(t, s.URL, admin.Token, "PUT", "/api/v1/queue/default/processor/pause", nil, nil)
 
@@ -254,16 +242,8 @@ func retype(id, text string) chromedp.Action[chromedp.Void] {
 // finished items, then, after confirming, the whole queue.
 func TestGenerateQueueAdmin(t *testing.T) {
 	s := startServe(t, t.TempDir())
-	rest(t, s.URL, "", "POST", "/api/v1/auth/setup", map[string]any{
-		"email": "ada@studio.test", "display_name": "Ada Admin", "password": "TestPass123",
-	}, nil)
-	var admin struct{ Token string }
-	rest(t, s.URL, "", "POST", "/api/v1/auth/login", map[string]any{
-		"email": "ada@studio.test", "password": "TestPass123", "remember_me": false,
-	}, &admin)
-	rest(t, s.URL, admin.Token, "POST", "/api/v1/auth/users", map[string]any{
-		"email": "alice@studio.test", "display_name": "Alice Painter", "password": "AlicePass123", "is_admin": false,
-	}, nil)
+	admin := struct{ Token string }{setupAda(t, s.URL)}
+	addUser(t, s.URL, admin.Token, "alice@studio.test", "Alice Painter", "AlicePass123")
 	var alice struct{ Token string }
 	rest(t, s.URL, "", "POST", "/api/v1/auth/login", map[string]any{
 		"email": "alice@studio.test", "password": "AlicePass123", "remember_me": false,
