@@ -156,6 +156,10 @@ func Inspect(name string, data []byte, lim Limits) (Info, image.Image, error) {
 		// The header promised one size and the pixels are another.
 		return Info{}, nil, damaged
 	}
+	if f == formatJPEG {
+		img = orient(img, exifOrientation(data))
+		b = img.Bounds()
+	}
 	return Info{Format: f.name, ContentType: f.contentType, Width: b.Dx(), Height: b.Dy()}, img, nil
 }
 
