@@ -16,6 +16,7 @@ const (
 	ENOTFOUND     = "not_found"       // 404: it does not exist, or you may not see it
 	ETOOMANY      = "too_many"        // 429: slow down (RetryAfter says how long)
 	EUNAUTHORIZED = "unauthorized"    // 401: sign in first
+	EUNSUPPORTED  = "unsupported"     // 415: the body is not in the form the route takes
 	EUNAVAILABLE  = "already_running" // another Easel holds the data folder
 )
 
@@ -104,6 +105,8 @@ func HTTPStatus(code string) int {
 		return 404
 	case ECONFLICT:
 		return 409
+	case EUNSUPPORTED:
+		return 415
 	case ETOOMANY:
 		return 429
 	case EUNAVAILABLE:
