@@ -2,8 +2,12 @@ package app
 
 import "sync"
 
-// Broker fans queue events out to subscribers, each getting the full event
-// for their own items (all items, for admins) and a redacted one otherwise.
+// Broker fans queue events out to subscribers. Each subscriber shapes an
+// event for who it is at the moment it takes the event: whole for their own
+// items (all items, for admins), redacted otherwise, and not at all once
+// their session has ended. Shaping on the subscriber's side means a
+// demotion or a sign-out applies to the very next event, and the publisher
+// (the worker) never waits on anyone's session check.
 type Broker struct {
 	mu   sync.Mutex
 	subs map[*Subscription]struct{}
@@ -12,13 +16,20 @@ type Broker struct {
 // NewBroker returns a broker with no subscribers.
 func NewBroker() *Broker { return &Broker{subs: map[*Subscription]struct{}{}} }
 
-// Viewer says who a subscription is for, asked afresh for every event so
-// that a demoted admin stops seeing others' work at once.
-type Viewer func() (userID string, admin bool)
+// Viewer says who a subscription is for, asked afresh for every event. An
+// error means the subscriber's session is over: they get nothing more.
+type Viewer func() (userID string, admin bool, err error)
 
-// Subscription receives events on C until it is closed.
+// Delivery is one published event, not yet shaped for its subscriber.
+type Delivery struct {
+	owner string
+	ev    *QueueEvent
+}
+
+// Subscription receives deliveries on C until it is closed; Shape turns
+// each into what the subscriber may see.
 type Subscription struct {
-	C      chan *QueueEvent
+	C      chan Delivery
 	viewer Viewer
 	b      *Broker
 	// dropped counts events lost because the subscriber was slow.
@@ -27,7 +38,7 @@ type Subscription struct {
 
 // Subscribe starts a subscription for viewer. Close it when done.
 func (b *Broker) Subscribe(viewer Viewer) *Subscription {
-	s := &Subscription{C: make(chan *QueueEvent, 256), viewer: viewer, b: b}
+	s := &Subscription{C: make(chan Delivery, 256), viewer: viewer, b: b}
 	b.mu.Lock()
 	b.subs[s] = struct{}{}
 	b.mu.Unlock()
@@ -44,41 +55,30 @@ func (s *Subscription) Close() {
 	}
 }
 
+// Shape returns d as the subscriber may see it now: nil when there is
+// nothing in it for them, and the viewer's error when their session is over.
+func (s *Subscription) Shape(d Delivery) (*QueueEvent, error) {
+	user, admin, err := s.viewer()
+	if err != nil {
+		return nil, err
+	}
+	ev := d.ev
+	if ev.Item != nil && (user == d.owner || admin) {
+		whole, item := *ev, *ev.Item
+		item.Mine, whole.Item = user == d.owner, &item
+		return &whole, nil
+	}
+	return ev.RedactedFor(), nil
+}
+
 // Publish sends ev, for the item's owner, to every subscriber. A subscriber
-// too slow to keep up loses events rather than holding up the queue. Viewer
-// functions run outside the broker's lock, so they may take locks of their
-// own.
+// too slow to keep up loses events rather than holding up the queue.
 func (b *Broker) Publish(owner string, ev *QueueEvent) {
 	b.mu.Lock()
-	subs := make([]*Subscription, 0, len(b.subs))
-	for s := range b.subs {
-		subs = append(subs, s)
-	}
-	b.mu.Unlock()
-
-	shaped := make([]*QueueEvent, len(subs))
-	for i, s := range subs {
-		user, admin := s.viewer()
-		var out *QueueEvent
-		if ev.Item != nil && (user == owner || admin) {
-			whole, item := *ev, *ev.Item
-			item.Mine, whole.Item = user == owner, &item
-			out = &whole
-		} else if out = ev.RedactedFor(); out == nil {
-			continue
-		}
-		out.For = user
-		shaped[i] = out
-	}
-
-	b.mu.Lock()
 	defer b.mu.Unlock()
-	for i, s := range subs {
-		if _, open := b.subs[s]; !open || shaped[i] == nil {
-			continue // closed meanwhile, or nothing for this viewer
-		}
+	for s := range b.subs {
 		select {
-		case s.C <- shaped[i]:
+		case s.C <- Delivery{owner: owner, ev: ev}:
 		default:
 			s.dropped++
 		}

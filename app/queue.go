@@ -198,9 +198,6 @@ type QueueEvent struct {
 	Percent   float64    `json:"percent,omitempty"`
 	ImageName string     `json:"image_name,omitempty"`
 	BoardID   string     `json:"board_id,omitempty"`
-	// For is who the broker shaped this copy for; a subscriber whose viewer
-	// has changed since (the window switched profiles) drops it.
-	For string `json:"-"`
 }
 
 // RedactedFor returns the event as a viewer who is not the item's owner (nor

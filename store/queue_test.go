@@ -229,14 +229,14 @@ func TestQueueEventsAreRedacted(t *testing.T) {
 	admin := q.setup()
 	bob, bobCtx := q.createUser(admin, "bob@t.co", false)
 	ann, _ := q.createUser(admin, "ann@t.co", false)
-	bobSub := q.queue.Events.Subscribe(func() (string, bool) { return bob.UserID, false })
-	annSub := q.queue.Events.Subscribe(func() (string, bool) { return ann.UserID, false })
-	adminSub := q.queue.Events.Subscribe(func() (string, bool) { return "admin", true })
+	bobSub := q.queue.Events.Subscribe(func() (string, bool, error) { return bob.UserID, false, nil })
+	annSub := q.queue.Events.Subscribe(func() (string, bool, error) { return ann.UserID, false, nil })
+	adminSub := q.queue.Events.Subscribe(func() (string, bool, error) { return "admin", true, nil })
 	defer bobSub.Close()
 	defer annSub.Close()
 	defer adminSub.Close()
 	q.enqueue(bobCtx, 1)
-	mine, theirs, all := <-bobSub.C, <-annSub.C, <-adminSub.C
+	mine, theirs, all := nextEvent(t, bobSub), nextEvent(t, annSub), nextEvent(t, adminSub)
 	if !mine.Item.Mine || mine.Item.Graph != nil && mine.Item.UserID != bob.UserID {
 		t.Fatalf("bob's event = %+v", mine.Item)
 	}
@@ -247,15 +247,31 @@ func TestQueueEventsAreRedacted(t *testing.T) {
 		t.Fatalf("admin's event = %+v", all.Item)
 	}
 	q.queue.DeleteItem(bobCtx, mine.Item.ItemID)
-	if ev := <-annSub.C; ev.Type != app.EventItemDeleted || !ev.Item.Redacted || ev.Item.ItemID != mine.Item.ItemID {
+	if ev := nextEvent(t, annSub); ev.Type != app.EventItemDeleted || !ev.Item.Redacted || ev.Item.ItemID != mine.Item.ItemID {
 		t.Fatalf("ann's deletion event = %+v", ev)
 	}
-	<-bobSub.C
-	<-adminSub.C
+	nextEvent(t, bobSub)
+	nextEvent(t, adminSub)
 	q.queue.SetPaused(admin, true)
 	for _, sub := range []*app.Subscription{bobSub, annSub, adminSub} {
-		if ev := <-sub.C; ev.Type != app.EventProcessor || ev.Item != nil {
+		if ev := nextEvent(t, sub); ev.Type != app.EventProcessor || ev.Item != nil {
 			t.Fatalf("pause event = %+v", ev)
 		}
 	}
+}
+
+// nextEvent is the next event sub's viewer may see, shaped for them.
+func nextEvent(t *testing.T, sub *app.Subscription) *app.QueueEvent {
+	t.Helper()
+	for d := range sub.C {
+		ev, err := sub.Shape(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev != nil {
+			return ev
+		}
+	}
+	t.Fatal("the subscription closed")
+	return nil
 }

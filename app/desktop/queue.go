@@ -105,23 +105,28 @@ func (q *Queue) Workflows() (any, error) {
 	return q.s.svc.Workflows, nil
 }
 
-// forwardQueueEvents sends queue events to the page while someone is signed in.
+// forwardQueueEvents sends queue events to the page while someone is
+// signed in, each shaped for the window's session as it is at that moment.
 func (s *Session) forwardQueueEvents(done <-chan struct{}) {
-	sub := s.svc.Broker.Subscribe(func() (string, bool) {
+	sub := s.svc.Broker.Subscribe(func() (string, bool, error) {
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.userID, s.admin
+		token := s.token
+		s.mu.Unlock()
+		a, err := s.svc.Auth.Authenticate(s.base, token)
+		if err != nil {
+			return "", false, err
+		}
+		return a.UserID, app.CanManageUsers(a.User), nil
 	})
 	defer sub.Close()
 	for {
 		select {
 		case <-done:
 			return
-		case ev := <-sub.C:
-			s.mu.Lock()
-			current := s.token != "" && ev.For == s.userID
-			s.mu.Unlock()
-			if current { // not shaped for someone who has signed out since
+		case d := <-sub.C:
+			// Signed out (or locked) windows get nothing; the subscription
+			// stays for whoever signs in next.
+			if ev, err := sub.Shape(d); err == nil && ev != nil {
 				s.Emit(EventQueue, ev)
 			}
 		}

@@ -56,7 +56,6 @@ type Session struct {
 	mu         sync.Mutex
 	token      string
 	userID     string
-	admin      bool // as of the last call; for event redaction only
 	idle       time.Duration
 	lastActive time.Time
 }
@@ -121,7 +120,7 @@ func (s *Session) endLocked() {
 		// Best effort: a session that is already gone needs no revoking.
 		_ = s.svc.Auth.Logout(app.NewContextWithActor(s.base, a))
 	}
-	s.token, s.userID, s.admin, s.idle = "", "", false, 0
+	s.token, s.userID, s.idle = "", "", 0
 }
 
 // context resolves the window's session to an acting user, or fails with
@@ -144,9 +143,6 @@ func (s *Session) context() (context.Context, error) {
 	if err != nil {
 		return nil, toJS(err)
 	}
-	s.mu.Lock()
-	s.admin = app.CanManageUsers(a.User)
-	s.mu.Unlock()
 	return app.NewContextWithActor(s.base, a), nil
 }
 
@@ -160,7 +156,7 @@ func (s *Session) signIn(l *app.Login) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.endLocked()
-	s.token, s.userID, s.admin = l.Token, l.User.UserID, app.CanManageUsers(l.User)
+	s.token, s.userID = l.Token, l.User.UserID
 	s.idle = time.Duration(prefs.IdleLockMinutes) * time.Minute
 	s.lastActive = s.Now()
 }

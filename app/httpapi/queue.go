@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"easel/app"
@@ -151,20 +150,26 @@ func (s *Server) workflows(w http.ResponseWriter, r *http.Request) {
 }
 
 // queueEvents streams queue events as server-sent events: whole for the
-// caller's own items (everyone's, for an admin), redacted for the rest.
-// The session is checked again every few seconds, so a stream ends soon
-// after its session does.
+// caller's own items (everyone's, for an admin), redacted for the rest. Each
+// event is shaped with the session as it is at that moment, so a demotion
+// applies to the very next event and a stream whose session has ended sends
+// nothing more. Between events the session is checked every few seconds,
+// so a quiet stream ends soon after its session does.
 func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		s.fail(w, fmt.Errorf("streaming is not supported"))
 		return
 	}
-	actor := app.ActorFromContext(r.Context())
 	token := requestToken(r)
-	var admin atomic.Bool
-	admin.Store(actor.User != nil && app.CanManageUsers(actor.User))
-	sub := s.svc.Broker.Subscribe(func() (string, bool) { return actor.UserID, admin.Load() })
+	viewer := func() (string, bool, error) {
+		a, err := s.svc.Auth.Authenticate(r.Context(), token)
+		if err != nil {
+			return "", false, err
+		}
+		return a.UserID, app.CanManageUsers(a.User), nil
+	}
+	sub := s.svc.Broker.Subscribe(viewer)
 	defer sub.Close()
 
 	h := w.Header()
@@ -174,6 +179,10 @@ func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, ": connected\n\n")
 	flusher.Flush()
 
+	signedOut := func() {
+		fmt.Fprint(w, "event: signed_out\ndata: {}\n\n")
+		flusher.Flush()
+	}
 	recheck := time.NewTicker(sessionRecheck)
 	defer recheck.Stop()
 	for {
@@ -181,18 +190,23 @@ func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-recheck.C:
-			a, err := s.svc.Auth.Authenticate(r.Context(), token)
-			if err != nil {
-				fmt.Fprint(w, "event: signed_out\ndata: {}\n\n")
-				flusher.Flush()
+			if _, _, err := viewer(); err != nil {
+				signedOut()
 				return
 			}
-			admin.Store(app.CanManageUsers(a.User))
 			fmt.Fprint(w, ": still here\n\n")
 			flusher.Flush()
-		case ev, ok := <-sub.C:
+		case d, ok := <-sub.C:
 			if !ok {
 				return
+			}
+			ev, err := sub.Shape(d)
+			if err != nil {
+				signedOut()
+				return
+			}
+			if ev == nil {
+				continue
 			}
 			data, _ := json.Marshal(ev)
 			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Type, data)

@@ -135,3 +135,73 @@ func TestQueueEventStream(t *testing.T) {
 		}
 	}
 }
+
+// TestEventStreamFollowsTheSessionAtOnce: an open stream shapes each event
+// with the subscriber's role as it is then, and one whose session has ended
+// sends nothing more — without waiting for the periodic session check.
+func TestEventStreamFollowsTheSessionAtOnce(t *testing.T) {
+	c := newServer(t)
+	admin := c.setupAndLogin()
+	bea := c.want(201, "POST", "/api/v1/auth/users", admin, `{"email":"bea@t.co","password":"password-123","is_admin":true}`)
+	ann := c.want(201, "POST", "/api/v1/auth/users", admin, `{"email":"ann@t.co","password":"password-123"}`)
+	beaToken, annToken := c.loginAs("bea@t.co", "password-123"), c.loginAs("ann@t.co", "password-123")
+	open := func(token string) <-chan string {
+		req, _ := http.NewRequest("GET", c.url+"/api/v1/queue/default/events", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		lines := make(chan string, 100)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(resp.Body)
+			signedOut := false
+			for sc.Scan() {
+				switch line := sc.Text(); {
+				case line == "event: signed_out":
+					signedOut = true
+					lines <- line
+				case strings.HasPrefix(line, "data: ") && !signedOut:
+					lines <- line
+				case strings.HasPrefix(line, "data: "):
+					signedOut = false // the signed_out event's own data
+				}
+			}
+		}()
+		return lines
+	}
+	next := func(ch <-chan string) (string, bool) {
+		select {
+		case line, ok := <-ch:
+			return line, ok
+		case <-time.After(2 * time.Second): // well inside the 5 s session check
+			t.Fatal("no event within 2 s")
+		}
+		return "", false
+	}
+	beaEvents, annEvents := open(beaToken), open(annToken)
+	time.Sleep(100 * time.Millisecond) // both subscribed
+
+	c.want(201, "POST", "/api/v1/queue/default/enqueue_batch", admin, artBatch) // two items
+	for range 2 {
+		if line, _ := next(beaEvents); !strings.Contains(line, `"user_id"`) {
+			t.Fatalf("an admin's stream shows others' items whole; got %s", line)
+		}
+		next(annEvents)
+	}
+
+	c.want(200, "PATCH", "/api/v1/auth/users/"+bea["user_id"].(string), admin, `{"is_admin":false}`)
+	c.want(200, "PATCH", "/api/v1/auth/users/"+ann["user_id"].(string), admin, `{"is_active":false}`)
+	c.want(201, "POST", "/api/v1/queue/default/enqueue_batch", admin, artBatch)
+	if line, _ := next(beaEvents); strings.Contains(line, "lighthouse") || strings.Contains(line, "user_id") || !strings.Contains(line, `"redacted":true`) {
+		t.Fatalf("the first event after a demotion must be redacted; got %s", line)
+	}
+	if line, _ := next(annEvents); line != "event: signed_out" {
+		t.Fatalf("a disabled user's stream must end before anything else; got %q", line)
+	}
+	if line, ok := next(annEvents); ok {
+		t.Fatalf("the stream goes on after signed_out: %q", line)
+	}
+}

@@ -199,15 +199,15 @@ func TestFairness(t *testing.T) {
 	ann := s.enqueue(annCtx, artGraph("many", 16, ""), 500)
 	single := s.enqueue(bobCtx, artGraph("one", 16, ""), 1).ItemIDs[0]
 	var order []uint64
-	sub := s.queue.Events.Subscribe(func() (string, bool) { return "", true })
+	sub := s.queue.Events.Subscribe(func() (string, bool, error) { return "", true, nil })
 	defer sub.Close()
 	if err := s.worker.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer s.worker.Stop()
 	for len(order) < 3 {
-		ev := <-sub.C
-		if ev.Type == app.EventItemStatus && ev.Item.Status == app.StatusCompleted {
+		ev, _ := sub.Shape(<-sub.C)
+		if ev != nil && ev.Type == app.EventItemStatus && ev.Item.Status == app.StatusCompleted {
 			order = append(order, ev.Item.ItemID)
 		}
 	}
@@ -250,8 +250,8 @@ func TestEventsFollowTheRun(t *testing.T) {
 	s.setup()
 	bob, bobCtx := s.user("bob@t.co")
 	ann, _ := s.user("ann@t.co")
-	mine := s.queue.Events.Subscribe(func() (string, bool) { return bob.UserID, false })
-	theirs := s.queue.Events.Subscribe(func() (string, bool) { return ann.UserID, false })
+	mine := s.queue.Events.Subscribe(func() (string, bool, error) { return bob.UserID, false, nil })
+	theirs := s.queue.Events.Subscribe(func() (string, bool, error) { return ann.UserID, false, nil })
 	defer mine.Close()
 	defer theirs.Close()
 	s.worker.Start(context.Background())
@@ -263,7 +263,11 @@ func TestEventsFollowTheRun(t *testing.T) {
 		seen := map[string]int{}
 		for {
 			select {
-			case ev := <-sub.C:
+			case d := <-sub.C:
+				ev, err := sub.Shape(d)
+				if err != nil || ev == nil {
+					continue
+				}
 				seen[ev.Type]++
 				if ev.Item.Redacted && (ev.Item.Graph != nil || ev.ImageName != "" || ev.NodeID != "") {
 					t.Fatalf("a redacted event says too much: %+v", ev)
