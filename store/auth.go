@@ -126,6 +126,15 @@ func (db *DB) checkThrottle(tx *bolt.Tx, email string) error {
 // that does not tell a wrong email from a wrong password. It commits the
 // count: the error goes back to the caller through a committed transaction.
 func (db *DB) loginFailed(tx *bolt.Tx, email string, u *userRecord) error {
+	if err := db.countPasswordFailure(tx, email, u, ""); err != nil {
+		return err
+	}
+	return errCommitThen{app.ErrBadCredentials}
+}
+
+// countPasswordFailure counts a wrong password against email's throttle,
+// whichever check it came from, and audits it (detail says which).
+func (db *DB) countPasswordFailure(tx *bolt.Tx, email string, u *userRecord, detail string) error {
 	b := tx.Bucket(bucketLoginFailures)
 	var f failureRecord
 	if _, err := getJSON(b, []byte(email), &f); err != nil {
@@ -140,10 +149,39 @@ func (db *DB) loginFailed(tx *bolt.Tx, email string, u *userRecord) error {
 	if u != nil {
 		target = u.UserID
 	}
-	if err := db.audit(tx, "", app.AuditLoginFailed, target, ""); err != nil {
-		return err
+	return db.audit(tx, "", app.AuditLoginFailed, target, detail)
+}
+
+// checkCurrentPassword checks a signed-in user's current password (before
+// they change it) under the same throttle as signing in: otherwise a stolen
+// session could guess the password at full speed. A wrong password is
+// counted and committed; the right one clears the count. It returns the
+// hash it checked, so the change can make sure no other change came first.
+func (db *DB) checkCurrentPassword(ctx context.Context, password string) (string, error) {
+	var me *userRecord
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		if me, err = db.actingUser(ctx, tx); err != nil {
+			return err
+		}
+		return db.checkThrottle(tx, me.Email)
+	})
+	if err != nil {
+		return "", err
 	}
-	return errCommitThen{app.ErrBadCredentials}
+	ok := app.CheckPassword(me.PasswordHash, password)
+	err = db.update(func(tx *bolt.Tx) error {
+		if err := db.checkThrottle(tx, me.Email); err != nil {
+			return err // a parallel guess tripped it meanwhile
+		}
+		if !ok {
+			if err := db.countPasswordFailure(tx, me.Email, me, "current password"); err != nil {
+				return err
+			}
+			return errCommitThen{app.Errorf(app.EINVALID, "Your current password is not right.")}
+		}
+		return tx.Bucket(bucketLoginFailures).Delete([]byte(me.Email))
+	})
+	return me.PasswordHash, err
 }
 
 // Authenticate resolves a token to a live session.

@@ -320,3 +320,71 @@ func TestSessions(t *testing.T) {
 		}
 	})
 }
+
+// TestCurrentPasswordThrottle: the current-password check of a password
+// change counts toward the same per-account throttle as signing in, so a
+// session left open cannot be used to guess the password at full speed.
+func TestCurrentPasswordThrottle(t *testing.T) {
+	ts := openTestStore(t)
+	admin := ts.setup()
+	ts.createUser(admin, "bob@test.com", false)
+	bob := ts.login("bob@test.com", "password-bob@test.com")
+	change := func(current string) error {
+		next := "a-new-password"
+		_, err := ts.users.UpdateMe(bob, app.ProfileUpdate{CurrentPassword: &current, NewPassword: &next})
+		return err
+	}
+	for i := 0; i < app.FreeLoginFailures; i++ {
+		wantCode(t, change("wrong-password"), app.EINVALID)
+	}
+	t.Run("ErrTooMany after five wrong current passwords, even with the right one", func(t *testing.T) {
+		err := change("password-bob@test.com")
+		wantCode(t, err, app.ETOOMANY)
+		if app.RetryAfter(err) != time.Second {
+			t.Fatalf("retry after = %v, want 1s", app.RetryAfter(err))
+		}
+	})
+	t.Run("ErrTooMany signing in too: one throttle per account", func(t *testing.T) {
+		_, err := ts.auth.Login(context.Background(), app.Credentials{Email: "bob@test.com", Password: "password-bob@test.com"})
+		wantCode(t, err, app.ETOOMANY)
+	})
+	t.Run("OK wrong current passwords are audited as failed password checks", func(t *testing.T) {
+		entries, err := auditOf(ts).Recent(admin, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range entries {
+			if e.Action == app.AuditLoginFailed && e.Detail == "current password" {
+				n++
+			}
+		}
+		if n != app.FreeLoginFailures {
+			t.Fatalf("%d audited current-password failures, want %d", n, app.FreeLoginFailures)
+		}
+	})
+	t.Run("OK parallel guesses cannot slip past the throttle", func(t *testing.T) {
+		ts.advance(time.Hour)
+		if err := change("password-bob@test.com"); err != nil {
+			t.Fatal(err) // the right password clears the count
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		judged := 0
+		for i := 0; i < 12; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if app.ErrorCode(change("wrong-password")) == app.EINVALID {
+					mu.Lock()
+					judged++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if judged > app.FreeLoginFailures {
+			t.Fatalf("%d parallel guesses were judged; at most %d may be", judged, app.FreeLoginFailures)
+		}
+	})
+}

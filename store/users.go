@@ -109,14 +109,10 @@ func (s *UserService) UpdateMe(ctx context.Context, upd app.ProfileUpdate) (*app
 		if upd.CurrentPassword == nil || *upd.CurrentPassword == "" {
 			return nil, app.Errorf(app.EINVALID, "Enter your current password to set a new one.")
 		}
-		me, err := s.storedMe(ctx)
-		if err != nil {
+		var err error
+		if checkedHash, err = s.db.checkCurrentPassword(ctx, *upd.CurrentPassword); err != nil {
 			return nil, err
 		}
-		if !app.CheckPassword(me.PasswordHash, *upd.CurrentPassword) {
-			return nil, app.Errorf(app.EINVALID, "Your current password is not right.")
-		}
-		checkedHash = me.PasswordHash
 		if newHash, err = app.HashPassword(*upd.NewPassword); err != nil {
 			return nil, err
 		}
@@ -147,15 +143,6 @@ func (s *UserService) UpdateMe(ctx context.Context, upd app.ProfileUpdate) (*app
 		return putUser(tx, u)
 	})
 	return out, err
-}
-
-func (s *UserService) storedMe(ctx context.Context) (*userRecord, error) {
-	var me *userRecord
-	err := s.db.bolt.View(func(tx *bolt.Tx) (err error) {
-		me, err = s.db.actingUser(ctx, tx)
-		return err
-	})
-	return me, err
 }
 
 // Preferences returns the signed-in user's settings.
