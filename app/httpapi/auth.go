@@ -47,12 +47,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"token": l.Token, "user": l.User, "expires_in": int(l.ExpiresIn.Seconds())})
 }
 
+// logout ends the session of the token, or of the cookie when the page has
+// lost its token (a reload); its route has already cleared the cookie.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if err := s.svc.Auth.Logout(r.Context()); err != nil {
 		s.fail(w, err)
 		return
 	}
-	setSessionCookie(w, "", -1)
 	writeJSON(w, http.StatusOK, map[string]any{"success": true})
 }
 
@@ -151,8 +152,10 @@ func (s *Server) reply(w http.ResponseWriter, status int, v any, err error) {
 }
 
 // sessionCookie carries the session for image URLs and downloads, which a
-// page cannot send a header with. HttpOnly keeps it from scripts;
-// SameSite=Strict keeps other sites from using it.
+// page cannot send a header with, and for sign-out. HttpOnly keeps it from
+// scripts; SameSite=Strict keeps other sites from sending it. Other ports
+// of this machine are the same site to a browser, so the routes that take
+// it also refuse requests another page made (guard.go).
 const sessionCookie = "easel_session"
 
 func setSessionCookie(w http.ResponseWriter, token string, maxAge int) {

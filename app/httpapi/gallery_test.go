@@ -60,7 +60,7 @@ func TestUploadErrors(t *testing.T) {
 		}
 	}
 	status, out, _ := c.do("POST", "/api/v1/images/upload", token, `{"file":"x"}`)
-	if status != 400 || !strings.Contains(asString(out["detail"]), "multipart") {
+	if status != 415 || !strings.Contains(asString(out["detail"]), "multipart") {
 		t.Fatalf("JSON upload = %d %v", status, out)
 	}
 }

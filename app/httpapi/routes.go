@@ -3,10 +3,15 @@ package httpapi
 import "net/http"
 
 // route is one entry point of the API. Every route is authenticated unless
-// it says public; the public list is short and a test keeps it so.
+// it says public; the public list is short and a test keeps it so. Every
+// route also says what body it takes, so that the one check in New can
+// refuse any other: a web page elsewhere can send a form or a no-cors
+// fetch without asking (text/plain, urlencoded, multipart), but never
+// Content-Type: application/json.
 type route struct {
 	method, pattern string
 	access          routeAccess
+	body            bodyKind
 	handler         http.HandlerFunc
 }
 
@@ -18,6 +23,19 @@ const (
 	// media also takes the HttpOnly session cookie, so that <img src> and
 	// download links work; only for GET routes that change nothing.
 	media
+	// signOut also takes the cookie, so that a page that lost its token (a
+	// reload) can still end the session the cookie holds, and clears the
+	// cookie whatever the answer.
+	signOut
+)
+
+// bodyKind is what a route reads from the request body.
+type bodyKind int
+
+const (
+	noBody   bodyKind = iota // the query and path say it all; a body is not read
+	jsonBody                 // Content-Type: application/json only, else 415
+	fileBody                 // multipart/form-data only, else 415
 )
 
 // PublicRoutes are the only routes a caller who has not signed in may use.
@@ -29,66 +47,66 @@ var PublicRoutes = []string{
 
 func (s *Server) routes() []route {
 	return []route{
-		{"GET", "/api/v1/auth/status", public, s.status},
-		{"POST", "/api/v1/auth/setup", public, s.setup},
-		{"POST", "/api/v1/auth/login", public, s.login},
-		{"POST", "/api/v1/auth/logout", signedIn, s.logout},
-		{"GET", "/api/v1/auth/me", signedIn, s.me},
-		{"PATCH", "/api/v1/auth/me", signedIn, s.updateMe},
-		{"GET", "/api/v1/auth/me/preferences", signedIn, s.preferences},
-		{"PUT", "/api/v1/auth/me/preferences", signedIn, s.setPreferences},
-		{"GET", "/api/v1/auth/users", signedIn, s.listUsers},
-		{"POST", "/api/v1/auth/users", signedIn, s.createUser},
-		{"GET", "/api/v1/auth/users/{user_id}", signedIn, s.getUser},
-		{"PATCH", "/api/v1/auth/users/{user_id}", signedIn, s.updateUser},
-		{"DELETE", "/api/v1/auth/users/{user_id}", signedIn, s.deleteUser},
-		{"GET", "/api/v1/audit", signedIn, s.auditLog},
+		{"GET", "/api/v1/auth/status", public, noBody, s.status},
+		{"POST", "/api/v1/auth/setup", public, jsonBody, s.setup},
+		{"POST", "/api/v1/auth/login", public, jsonBody, s.login},
+		{"POST", "/api/v1/auth/logout", signOut, noBody, s.logout},
+		{"GET", "/api/v1/auth/me", signedIn, noBody, s.me},
+		{"PATCH", "/api/v1/auth/me", signedIn, jsonBody, s.updateMe},
+		{"GET", "/api/v1/auth/me/preferences", signedIn, noBody, s.preferences},
+		{"PUT", "/api/v1/auth/me/preferences", signedIn, jsonBody, s.setPreferences},
+		{"GET", "/api/v1/auth/users", signedIn, noBody, s.listUsers},
+		{"POST", "/api/v1/auth/users", signedIn, jsonBody, s.createUser},
+		{"GET", "/api/v1/auth/users/{user_id}", signedIn, noBody, s.getUser},
+		{"PATCH", "/api/v1/auth/users/{user_id}", signedIn, jsonBody, s.updateUser},
+		{"DELETE", "/api/v1/auth/users/{user_id}", signedIn, noBody, s.deleteUser},
+		{"GET", "/api/v1/audit", signedIn, noBody, s.auditLog},
 
-		{"POST", "/api/v1/boards/{$}", signedIn, s.createBoard},
-		{"POST", "/api/v1/boards", signedIn, s.createBoard},
-		{"GET", "/api/v1/boards/{$}", signedIn, s.listBoards},
-		{"GET", "/api/v1/boards", signedIn, s.listBoards},
-		{"POST", "/api/v1/boards/batch", signedIn, s.bulkBoards},
-		{"GET", "/api/v1/boards/{board_id}", signedIn, s.getBoard},
-		{"PATCH", "/api/v1/boards/{board_id}", signedIn, s.updateBoard},
-		{"DELETE", "/api/v1/boards/{board_id}", signedIn, s.deleteBoard},
-		{"GET", "/api/v1/boards/{board_id}/image_names", signedIn, s.boardImageNames},
-		{"GET", "/api/v1/boards/{board_id}/shares", signedIn, s.listShares},
-		{"POST", "/api/v1/boards/{board_id}/shares", signedIn, s.shareBoard},
-		{"DELETE", "/api/v1/boards/{board_id}/shares/{user_id}", signedIn, s.unshareBoard},
-		{"GET", "/api/v1/boards/{board_id}/share_candidates", signedIn, s.shareCandidates},
-		{"GET", "/api/v1/boards/{board_id}/download", media, s.downloadBoard},
+		{"POST", "/api/v1/boards/{$}", signedIn, noBody, s.createBoard},
+		{"POST", "/api/v1/boards", signedIn, noBody, s.createBoard},
+		{"GET", "/api/v1/boards/{$}", signedIn, noBody, s.listBoards},
+		{"GET", "/api/v1/boards", signedIn, noBody, s.listBoards},
+		{"POST", "/api/v1/boards/batch", signedIn, jsonBody, s.bulkBoards},
+		{"GET", "/api/v1/boards/{board_id}", signedIn, noBody, s.getBoard},
+		{"PATCH", "/api/v1/boards/{board_id}", signedIn, jsonBody, s.updateBoard},
+		{"DELETE", "/api/v1/boards/{board_id}", signedIn, noBody, s.deleteBoard},
+		{"GET", "/api/v1/boards/{board_id}/image_names", signedIn, noBody, s.boardImageNames},
+		{"GET", "/api/v1/boards/{board_id}/shares", signedIn, noBody, s.listShares},
+		{"POST", "/api/v1/boards/{board_id}/shares", signedIn, jsonBody, s.shareBoard},
+		{"DELETE", "/api/v1/boards/{board_id}/shares/{user_id}", signedIn, noBody, s.unshareBoard},
+		{"GET", "/api/v1/boards/{board_id}/share_candidates", signedIn, noBody, s.shareCandidates},
+		{"GET", "/api/v1/boards/{board_id}/download", media, noBody, s.downloadBoard},
 
-		{"POST", "/api/v1/images/upload", signedIn, s.uploadImage},
-		{"GET", "/api/v1/images/{$}", signedIn, s.listImages},
-		{"GET", "/api/v1/images", signedIn, s.listImages},
-		{"GET", "/api/v1/images/i/{image_name}", signedIn, s.getImage},
-		{"PATCH", "/api/v1/images/i/{image_name}", signedIn, s.updateImage},
-		{"DELETE", "/api/v1/images/i/{image_name}", signedIn, s.deleteImage},
-		{"GET", "/api/v1/images/i/{image_name}/full", media, s.imageFile(false)},
-		{"GET", "/api/v1/images/i/{image_name}/thumbnail", media, s.imageFile(true)},
-		{"POST", "/api/v1/images/delete", signedIn, s.deleteImages},
-		{"POST", "/api/v1/images/star", signedIn, s.starImages(true)},
-		{"POST", "/api/v1/images/unstar", signedIn, s.starImages(false)},
-		{"POST", "/api/v1/images/download", signedIn, s.downloadImages},
-		{"POST", "/api/v1/board_images/batch", signedIn, s.addToBoard},
-		{"POST", "/api/v1/board_images/batch/delete", signedIn, s.removeFromBoard},
+		{"POST", "/api/v1/images/upload", signedIn, fileBody, s.uploadImage},
+		{"GET", "/api/v1/images/{$}", signedIn, noBody, s.listImages},
+		{"GET", "/api/v1/images", signedIn, noBody, s.listImages},
+		{"GET", "/api/v1/images/i/{image_name}", signedIn, noBody, s.getImage},
+		{"PATCH", "/api/v1/images/i/{image_name}", signedIn, jsonBody, s.updateImage},
+		{"DELETE", "/api/v1/images/i/{image_name}", signedIn, noBody, s.deleteImage},
+		{"GET", "/api/v1/images/i/{image_name}/full", media, noBody, s.imageFile(false)},
+		{"GET", "/api/v1/images/i/{image_name}/thumbnail", media, noBody, s.imageFile(true)},
+		{"POST", "/api/v1/images/delete", signedIn, jsonBody, s.deleteImages},
+		{"POST", "/api/v1/images/star", signedIn, jsonBody, s.starImages(true)},
+		{"POST", "/api/v1/images/unstar", signedIn, jsonBody, s.starImages(false)},
+		{"POST", "/api/v1/images/download", signedIn, jsonBody, s.downloadImages},
+		{"POST", "/api/v1/board_images/batch", signedIn, jsonBody, s.addToBoard},
+		{"POST", "/api/v1/board_images/batch/delete", signedIn, jsonBody, s.removeFromBoard},
 
-		{"POST", "/api/v1/queue/{queue_id}/enqueue_batch", signedIn, s.queueRoute(s.enqueueBatch)},
-		{"GET", "/api/v1/queue/{queue_id}/list_all", signedIn, s.queueRoute(s.listQueue)},
-		{"GET", "/api/v1/queue/{queue_id}/item_ids", signedIn, s.queueRoute(s.queueItemIDs)},
-		{"GET", "/api/v1/queue/{queue_id}/status", signedIn, s.queueRoute(s.queueStatus)},
-		{"GET", "/api/v1/queue/{queue_id}/i/{item_id}", signedIn, s.queueRoute(s.getQueueItem)},
-		{"DELETE", "/api/v1/queue/{queue_id}/i/{item_id}", signedIn, s.queueRoute(s.deleteQueueItem)},
-		{"PUT", "/api/v1/queue/{queue_id}/i/{item_id}/cancel", signedIn, s.queueRoute(s.cancelQueueItem)},
-		{"PUT", "/api/v1/queue/{queue_id}/retry_items_by_id", signedIn, s.queueRoute(s.retryItems)},
-		{"PUT", "/api/v1/queue/{queue_id}/cancel_by_batch_ids", signedIn, s.queueRoute(s.cancelBatches)},
-		{"PUT", "/api/v1/queue/{queue_id}/clear", signedIn, s.queueRoute(s.clearQueue)},
-		{"PUT", "/api/v1/queue/{queue_id}/prune", signedIn, s.queueRoute(s.pruneQueue)},
-		{"PUT", "/api/v1/queue/{queue_id}/processor/pause", signedIn, s.queueRoute(s.pauseQueue(true))},
-		{"PUT", "/api/v1/queue/{queue_id}/processor/resume", signedIn, s.queueRoute(s.pauseQueue(false))},
-		{"GET", "/api/v1/queue/{queue_id}/events", media, s.queueRoute(s.queueEvents)},
-		{"GET", "/api/v1/workflows/builtin", signedIn, s.workflows},
+		{"POST", "/api/v1/queue/{queue_id}/enqueue_batch", signedIn, jsonBody, s.queueRoute(s.enqueueBatch)},
+		{"GET", "/api/v1/queue/{queue_id}/list_all", signedIn, noBody, s.queueRoute(s.listQueue)},
+		{"GET", "/api/v1/queue/{queue_id}/item_ids", signedIn, noBody, s.queueRoute(s.queueItemIDs)},
+		{"GET", "/api/v1/queue/{queue_id}/status", signedIn, noBody, s.queueRoute(s.queueStatus)},
+		{"GET", "/api/v1/queue/{queue_id}/i/{item_id}", signedIn, noBody, s.queueRoute(s.getQueueItem)},
+		{"DELETE", "/api/v1/queue/{queue_id}/i/{item_id}", signedIn, noBody, s.queueRoute(s.deleteQueueItem)},
+		{"PUT", "/api/v1/queue/{queue_id}/i/{item_id}/cancel", signedIn, noBody, s.queueRoute(s.cancelQueueItem)},
+		{"PUT", "/api/v1/queue/{queue_id}/retry_items_by_id", signedIn, jsonBody, s.queueRoute(s.retryItems)},
+		{"PUT", "/api/v1/queue/{queue_id}/cancel_by_batch_ids", signedIn, jsonBody, s.queueRoute(s.cancelBatches)},
+		{"PUT", "/api/v1/queue/{queue_id}/clear", signedIn, noBody, s.queueRoute(s.clearQueue)},
+		{"PUT", "/api/v1/queue/{queue_id}/prune", signedIn, noBody, s.queueRoute(s.pruneQueue)},
+		{"PUT", "/api/v1/queue/{queue_id}/processor/pause", signedIn, noBody, s.queueRoute(s.pauseQueue(true))},
+		{"PUT", "/api/v1/queue/{queue_id}/processor/resume", signedIn, noBody, s.queueRoute(s.pauseQueue(false))},
+		{"GET", "/api/v1/queue/{queue_id}/events", media, noBody, s.queueRoute(s.queueEvents)},
+		{"GET", "/api/v1/workflows/builtin", signedIn, noBody, s.workflows},
 	}
 }
 

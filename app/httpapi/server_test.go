@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -22,20 +23,43 @@ type apiClient struct {
 	t     *testing.T
 	url   string
 	api   *httpapi.Server
-	log   *strings.Builder
+	log   *lockedBuilder
 	queue *store.QueueService
 }
 
-func newServer(t *testing.T) *apiClient {
+// lockedBuilder keeps the server's log; requests write to it from their
+// own goroutines while the test reads it.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func newServer(t *testing.T) *apiClient { return newServerWith(t, nil) }
+
+// newServerWith is newServer with the services changed by change first
+// (say, one wrapped so that it panics).
+func newServerWith(t *testing.T, change func(*httpapi.Services)) *apiClient {
 	t.Helper()
 	db, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	logs := &strings.Builder{}
+	logs := &lockedBuilder{}
 	queue := store.NewQueueService(db, render.CheckBatch)
-	api := httpapi.New(httpapi.Services{
+	svc := httpapi.Services{
 		Auth:      store.NewAuthService(db),
 		Users:     store.NewUserService(db),
 		Audit:     store.NewAuditService(db),
@@ -44,7 +68,11 @@ func newServer(t *testing.T) *apiClient {
 		Queue:     queue,
 		Broker:    queue.Events,
 		Workflows: engine.Workflows(),
-	}, fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Easel</title>")}}, slog.New(slog.NewTextHandler(logs, nil)))
+	}
+	if change != nil {
+		change(&svc)
+	}
+	api := httpapi.New(svc, fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Easel</title>")}}, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &apiClient{t: t, url: srv.URL, api: api, log: logs, queue: queue}
@@ -225,7 +253,7 @@ func TestAuthFlow(t *testing.T) {
 			`{"email": "a@b.co",`:              "not valid JSON",
 			`{"email": 5, "password": "x"}`:    `"email" must be a string`,
 			`[1,2]`:                            "must be a JSON object",
-			``:                                 "needs a JSON body",
+			``:                                 "Content-Type: application/json",
 			`{"is_admin": "yes"}`:              `"is_admin" must be a boolean`,
 			`{"email":"a@b.co"} {"email":"x"}`: "more than one JSON value",
 		} {
