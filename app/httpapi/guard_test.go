@@ -78,11 +78,11 @@ func TestRequestsFromAnotherPageAreRefused(t *testing.T) {
 		{"Origin: http://localhost:" + port},
 		{"Origin: https://127.0.0.1:" + port}, // another scheme
 		{"Origin: http://evil.example"},
-		{"Origin: null"},                                      // a sandboxed frame or a file
-		{"Sec-Fetch-Site: cross-site"},                        // and no Origin
-		{"Sec-Fetch-Site: same-site"},                         // another port: SameSite cookies do not tell
-		{"Origin: " + own, "Sec-Fetch-Site: same-site"},       // either is enough
-		{"Origin: http://evil.example", "Sec-Fetch-Site: none"}, //
+		{"Origin: null"},                                        // a sandboxed frame or a file
+		{"Sec-Fetch-Site: cross-site"},                          // and no Origin
+		{"Sec-Fetch-Site: same-site"},                           // another port: SameSite cookies do not tell
+		{"Origin: " + own, "Sec-Fetch-Site: same-site"},         // either is enough
+		{"Origin: http://evil.example", "Sec-Fetch-Site: none"}, // the Origin is enough
 	}
 	for route, kind := range stateChanging(t, c) {
 		method, path, _ := strings.Cut(route, " ")
