@@ -12,8 +12,8 @@ import (
 
 // BatchChecker validates a batch's graph with each item's values before
 // anything is queued (the engine knows what a valid graph is; the store
-// does not).
-type BatchChecker func(graph json.RawMessage, items [][]app.FieldValue) error
+// does not), within the studio's pixel budget for one run.
+type BatchChecker func(graph json.RawMessage, items [][]app.FieldValue, pixelBudget int64) error
 
 // QueueService keeps the render queue.
 type QueueService struct {
@@ -54,7 +54,14 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.check(b.Graph, items); err != nil {
+	var set app.Settings
+	if err := s.db.bolt.View(func(tx *bolt.Tx) (err error) { set, err = settingsIn(tx); return err }); err != nil {
+		return nil, err
+	}
+	if err := checkBatchSize(len(items), set); err != nil {
+		return nil, err
+	}
+	if err := s.check(b.Graph, items, set.PixelBudget()); err != nil {
 		return nil, err
 	}
 	b.BatchID = uuid.NewString()
@@ -67,6 +74,9 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 			return err
 		}
 		owner = actor.UserID
+		if err := checkPendingRoom(pendingCount(tx, owner), len(items), set); err != nil {
+			return err
+		}
 		if err := putJSON(tx.Bucket(bucketQueueBatches), []byte(b.BatchID), batchRecord{Owner: owner, Graph: b.Graph, Origin: b.Origin, Items: len(items)}); err != nil {
 			return err
 		}
@@ -288,6 +298,11 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 	var events []published
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
 		owners := newNames(tx)
+		set, err := settingsIn(tx)
+		if err != nil {
+			return err
+		}
+		waiting := map[string]int{} // per owner, counted once, then kept up to date
 		for _, id := range ids {
 			actor, r, err := s.changeable(ctx, tx, id)
 			if err != nil {
@@ -296,6 +311,14 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 			if r.Status != app.StatusFailed && r.Status != app.StatusCanceled {
 				continue
 			}
+			n, counted := waiting[r.Owner]
+			if !counted {
+				n = pendingCount(tx, r.Owner)
+			}
+			if err := checkPendingRoom(n, 1, set); err != nil {
+				return err
+			}
+			waiting[r.Owner] = n + 1
 			newID, err := tx.Bucket(bucketQueueItems).NextSequence()
 			if err != nil {
 				return err

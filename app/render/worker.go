@@ -179,8 +179,9 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 const maxCheckBytes = 256 << 20
 
 // CheckBatch validates a graph with each item's values, for the store to
-// refuse a bad batch before queuing any of it.
-func CheckBatch(graph json.RawMessage, items [][]app.FieldValue) error {
+// refuse a bad batch before queuing any of it: also one whose run can be
+// seen to hold more than pixelBudget pixels of images at once.
+func CheckBatch(graph json.RawMessage, items [][]app.FieldValue, pixelBudget int64) error {
 	// Runs repeat the same values: check each distinct set once.
 	distinct := map[string][]app.FieldValue{}
 	for _, values := range items {

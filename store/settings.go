@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+
+	"easel/app"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// keySettings holds, in the meta bucket, the settings an administrator has
+// changed (app.SettingsUpdate as JSON); every other setting has its default.
+var keySettings = []byte("settings")
+
+// SettingsService keeps the studio's settings.
+type SettingsService struct{ db *DB }
+
+// NewSettingsService returns the settings of db.
+func NewSettingsService(db *DB) *SettingsService { return &SettingsService{db: db} }
+
+var _ app.SettingsService = (*SettingsService)(nil)
+
+// settingsIn reads the settings inside tx.
+func settingsIn(tx *bolt.Tx) (app.Settings, error) {
+	o, err := settingOverrides(tx)
+	return app.SettingsFrom(o), err
+}
+
+func settingOverrides(tx *bolt.Tx) (app.SettingsUpdate, error) {
+	var o app.SettingsUpdate
+	_, err := getJSON(tx.Bucket(bucketMeta), keySettings, &o)
+	return o, err
+}
+
+// Settings returns the studio's settings to anyone signed in: the errors
+// that enforce them quote them anyway.
+func (s *SettingsService) Settings(ctx context.Context) (*app.Settings, error) {
+	var out app.Settings
+	err := s.db.bolt.View(func(tx *bolt.Tx) (err error) {
+		if _, err = s.db.actingUser(ctx, tx); err != nil {
+			return err
+		}
+		out, err = settingsIn(tx)
+		return err
+	})
+	return &out, err
+}
+
+// UpdateSettings changes settings: admins only, audited with the names of
+// the settings that changed.
+func (s *SettingsService) UpdateSettings(ctx context.Context, upd app.SettingsUpdate) (*app.Settings, error) {
+	var out app.Settings
+	err := s.db.update(func(tx *bolt.Tx) error {
+		admin, err := s.db.actingAdmin(ctx, tx)
+		if err != nil {
+			return err
+		}
+		o, err := settingOverrides(tx)
+		if err != nil {
+			return err
+		}
+		next, changed, err := app.SettingsFrom(o).Apply(upd)
+		if err != nil {
+			return err
+		}
+		out = next
+		if changed == "" {
+			return nil
+		}
+		if err := putJSON(tx.Bucket(bucketMeta), keySettings, o.Merge(upd)); err != nil {
+			return err
+		}
+		return s.db.audit(tx, admin.UserID, app.AuditSettingsChanged, "", changed)
+	})
+	return &out, err
+}
