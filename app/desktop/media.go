@@ -12,7 +12,21 @@ import (
 // Wails' asset server hands it every request that is not a built-in asset;
 // it answers for the window's session only, so there is no token in the URL
 // and nothing another program could reuse.
+//
+// The pictures are private: the window's web view must not keep them once
+// the session ends, so they are never stored (Cache-Control), as in a
+// browser.
 func (s *Session) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Wails' asset server has no recover of its own: a panic here would
+	// end the window. Services recover theirs (recover.go); this is for
+	// the rest of the answer.
+	defer func() {
+		if p := recover(); p != nil {
+			s.logPanic("asset "+r.URL.Path, p)
+			http.Error(w, errPanicked.Message, http.StatusInternalServerError)
+		}
+	}()
+	w.Header().Set("Cache-Control", "private, no-store")
 	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v1/images/i/")
 	name, kind, _ := strings.Cut(rest, "/")
 	if !ok || r.Method != http.MethodGet || (kind != "full" && kind != "thumbnail") {
@@ -31,6 +45,5 @@ func (s *Session) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	w.Header().Set("Content-Type", img.ContentType)
-	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", img.CreatedAt, f)
 }

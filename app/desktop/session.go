@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strconv"
 	"sync"
 	"time"
@@ -50,6 +51,9 @@ type Session struct {
 	MaxImportBytes int64
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Log gets what the page must not see (panics, with their stacks);
+	// slog's default logger when nil.
+	Log *slog.Logger
 
 	base context.Context
 
@@ -62,7 +66,9 @@ type Session struct {
 
 // NewSession returns a signed-out window session.
 func NewSession(svc Services) *Session {
-	return &Session{svc: svc, Emit: func(string, ...any) {}, Now: time.Now, base: context.Background(), MaxImportBytes: 64 << 20}
+	s := &Session{Emit: func(string, ...any) {}, Now: time.Now, base: context.Background(), MaxImportBytes: 64 << 20}
+	s.svc = s.guard(svc) // no panic in a service ends the window (recover.go)
+	return s
 }
 
 // Start is called from Wails' OnStartup: it keeps the window's context and
