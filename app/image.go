@@ -22,8 +22,10 @@ type Image struct {
 	Size         int64           `json:"size"`
 	ContentType  string          `json:"content_type"`
 	Metadata     json.RawMessage `json:"metadata,omitempty"`
-	ImageURL     string          `json:"image_url"`
-	ThumbnailURL string          `json:"thumbnail_url"`
+	// QueueItemID is the queue item whose run made the image; 0 for imports.
+	QueueItemID  uint64 `json:"queue_item_id,omitempty"`
+	ImageURL     string `json:"image_url"`
+	ThumbnailURL string `json:"thumbnail_url"`
 	// What the caller may do, for the UI; the store decides anew on every call.
 	CanTakeOff bool `json:"can_take_off"`
 	CanDelete  bool `json:"can_delete"`
@@ -71,6 +73,10 @@ type NewImage struct {
 	Thumbnail    []byte
 	ThumbType    string
 	Metadata     json.RawMessage
+	// QueueItemID is the running queue item that made the image: the image
+	// is recorded on the item in the transaction that saves it, so that a
+	// run stopped before it finished can take back what it saved.
+	QueueItemID uint64
 }
 
 // ImageService keeps images and decides who may see and change them. Every

@@ -225,18 +225,20 @@ type ClaimedItem struct {
 // alone (no adapter reaches it).
 type QueueProcessor interface {
 	// RecoverInterrupted fails the items a crash left in progress, as
-	// "interrupted", so their owners can retry them.
+	// "interrupted", so their owners can retry them; like Requeue, it takes
+	// back the images their runs saved.
 	RecoverInterrupted() (int, error)
 	// Claim takes the next pending item, serving users in turn: the first
 	// user after lastUser (in a fixed order) with work waiting. It returns
 	// nil when nothing waits or the queue is paused.
 	Claim(lastUser string) (*ClaimedItem, error)
-	// Finish records how an item ended: completed with its images, or
-	// failed with runErr; an item canceled meanwhile stays canceled. With
-	// claimNext it also claims the next item, as Claim does, in the same
-	// transaction.
-	Finish(id uint64, images []string, runErr error, claimNext bool, lastUser string) (*ClaimedItem, error)
-	// Requeue puts an item that was stopped with the app back in line.
+	// Finish records how an item ended: completed (with the images its run
+	// saved, recorded as each was saved), or failed with runErr; an item
+	// canceled meanwhile stays canceled. With claimNext it also claims the
+	// next item, as Claim does, in the same transaction.
+	Finish(id uint64, runErr error, claimNext bool, lastUser string) (*ClaimedItem, error)
+	// Requeue puts an item that was stopped with the app back in line, and
+	// takes back the images its run saved, so they are not saved twice.
 	Requeue(id uint64) error
 }
 

@@ -29,9 +29,12 @@ type imageRecord struct {
 	OriginalName       string
 	Seq                uint64
 	Metadata           []byte
+	// Item is the queue item whose run saved this image; 0 for imports.
+	Item uint64
 }
 
-const imageFormat = 1
+// imageFormat 2 added Item; records of format 1 are read as imports.
+const imageFormat = 2
 
 func (r *imageRecord) encode() []byte {
 	e := encoder{b: make([]byte, 0, 160+len(r.Metadata))}
@@ -49,12 +52,14 @@ func (r *imageRecord) encode() []byte {
 	e.str(r.OriginalName)
 	e.uint(r.Seq)
 	e.bytes(r.Metadata)
+	e.uint(r.Item)
 	return e.b
 }
 
 func decodeImage(data []byte) (*imageRecord, error) {
 	d := newDecoder(data)
-	if d.uint() != imageFormat {
+	format := d.uint()
+	if format != 1 && format != imageFormat {
 		return nil, errCorrupt
 	}
 	r := &imageRecord{
@@ -64,6 +69,9 @@ func decodeImage(data []byte) (*imageRecord, error) {
 	}
 	if m := d.str(); m != "" {
 		r.Metadata = []byte(m)
+	}
+	if format >= 2 {
+		r.Item = d.uint()
 	}
 	if r.Owner == "" {
 		r.Owner = app.SystemUserID // data from before profiles

@@ -137,7 +137,7 @@ func (r *imageRecord) view(p imagePerms, owners *names) *app.Image {
 	img := &app.Image{
 		ImageName: r.Name, UserID: r.Owner, OwnerName: owners.of(r.Owner), Width: r.Width, Height: r.Height,
 		CreatedAt: r.Created, Starred: r.Starred, OriginalName: r.OriginalName, Size: r.Size,
-		ContentType: r.ContentType, Metadata: r.Metadata, CanTakeOff: p.takeOff, CanDelete: p.delete,
+		ContentType: r.ContentType, Metadata: r.Metadata, QueueItemID: r.Item, CanTakeOff: p.takeOff, CanDelete: p.delete,
 	}
 	if r.Board != "" {
 		board := r.Board
@@ -254,6 +254,11 @@ func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, er
 		}
 		if board != nil {
 			r.Board = board.ID
+		}
+		if ni.QueueItemID != 0 {
+			if err := linkRenderedImage(tx, ni.QueueItemID, owner, r); err != nil {
+				return err
+			}
 		}
 		if err := putImage(tx, r); err != nil {
 			return err

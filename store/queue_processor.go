@@ -14,6 +14,7 @@ import (
 // RecoverInterrupted fails items a crash left in progress.
 func (s *QueueService) RecoverInterrupted() (int, error) {
 	n := 0
+	var gone []fileRef
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
 		var ids []uint64
 		tx.Bucket(bucketQueueRunning).ForEach(func(k, _ []byte) error {
@@ -30,6 +31,11 @@ func (s *QueueService) RecoverInterrupted() (int, error) {
 				continue
 			}
 			r.ErrorType, r.ErrorMsg = "interrupted", "Easel stopped while this item was running. Retry it to run it again."
+			taken, err := s.db.takeBackImages(tx, r)
+			if err != nil {
+				return err
+			}
+			gone = append(gone, taken...)
 			if err := setStatus(tx, r, app.StatusFailed, s.db.now()); err != nil {
 				return err
 			}
@@ -37,6 +43,9 @@ func (s *QueueService) RecoverInterrupted() (int, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		s.db.removeFiles(gone)
+	}
 	return n, err
 }
 
@@ -53,11 +62,11 @@ func (s *QueueService) Claim(lastUser string) (*app.ClaimedItem, error) {
 
 // Finish records how an item ended and, when claimNext, takes the next
 // item in the same transaction: one commit (one disk sync) per item.
-func (s *QueueService) Finish(id uint64, images []string, runErr error, claimNext bool, lastUser string) (*app.ClaimedItem, error) {
+func (s *QueueService) Finish(id uint64, runErr error, claimNext bool, lastUser string) (*app.ClaimedItem, error) {
 	var done *app.QueueItem
 	var claim *app.ClaimedItem
 	err := s.db.bolt.Update(func(tx *bolt.Tx) (err error) {
-		if done, err = s.finishTx(tx, id, images, runErr); err != nil {
+		if done, err = s.finishTx(tx, id, runErr); err != nil {
 			return err
 		}
 		if claimNext {
@@ -129,13 +138,13 @@ func (s *QueueService) claimTx(tx *bolt.Tx, lastUser string) (*app.ClaimedItem, 
 }
 
 // finishTx records how an item ended; an item canceled or deleted
-// meanwhile stays so.
-func (s *QueueService) finishTx(tx *bolt.Tx, id uint64, images []string, runErr error) (*app.QueueItem, error) {
+// meanwhile stays so. Its images are on it already: each was recorded with
+// its save.
+func (s *QueueService) finishTx(tx *bolt.Tx, id uint64, runErr error) (*app.QueueItem, error) {
 	r, err := getItem(tx, id)
 	if err != nil || r == nil {
 		return nil, err
 	}
-	r.Images = append(r.Images, images...)
 	if r.Status == app.StatusInProgress {
 		status := app.StatusCompleted
 		switch {
@@ -168,13 +177,22 @@ func errorType(err error) string {
 	return "internal"
 }
 
-// Requeue puts an item stopped with the app back in line.
+// Requeue puts an item stopped with the app back in line, taking back the
+// images its run had saved: the next run saves them again.
 func (s *QueueService) Requeue(id uint64) error {
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+	var gone []fileRef
+	err := s.db.bolt.Update(func(tx *bolt.Tx) (err error) {
 		r, err := getItem(tx, id)
 		if err != nil || r == nil || r.Status != app.StatusInProgress {
 			return err
 		}
+		if gone, err = s.db.takeBackImages(tx, r); err != nil {
+			return err
+		}
 		return setStatus(tx, r, app.StatusPending, s.db.now())
 	})
+	if err == nil {
+		s.db.removeFiles(gone)
+	}
+	return err
 }

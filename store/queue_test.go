@@ -217,7 +217,7 @@ func TestClaimIsFairAndPausable(t *testing.T) {
 	t.Run("OK an item canceled while running stays canceled", func(t *testing.T) {
 		c, _ := q.queue.Claim("")
 		q.queue.CancelItem(admin, c.Item.ItemID)
-		q.queue.Finish(c.Item.ItemID, nil, nil, false, "")
+		q.queue.Finish(c.Item.ItemID, nil, false, "")
 		if it, _ := q.queue.FindItem(admin, c.Item.ItemID); it.Status != app.StatusCanceled {
 			t.Fatalf("finished canceled item = %s", it.Status)
 		}

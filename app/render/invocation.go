@@ -22,7 +22,7 @@ type invocation struct {
 	item  *app.QueueItem
 	owner string
 	graph json.RawMessage
-	saved []string
+	saved int // images saved so far, for their file names
 }
 
 var _ engine.Context = (*invocation)(nil)
@@ -32,13 +32,13 @@ func (in *invocation) asOwner() context.Context {
 	return app.NewContextWithActor(in.Context, &app.Actor{UserID: in.owner})
 }
 
-func (in *invocation) runGraph() ([]string, error) {
+func (in *invocation) runGraph() error {
 	g, err := parseGraph(in.graph)
 	if err == nil {
 		err = applyValues(g, in.item.FieldValues)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	last := -1
 	_, err = engine.Run(in, g, func(p engine.Progress) {
@@ -50,7 +50,7 @@ func (in *invocation) runGraph() ([]string, error) {
 		in.w.Events.Publish(in.owner, &app.QueueEvent{Type: app.EventNodeProgress, Item: in.item,
 			NodeID: p.NodeID, NodeType: p.NodeType, Percent: float64(pct)})
 	})
-	return in.saved, ownerError(err)
+	return ownerError(err)
 }
 
 // ownerError explains a refusal that comes from the owner's profile having
@@ -102,14 +102,14 @@ func (in *invocation) SaveImage(img image.Image, board engine.BoardRef, meta eng
 	}
 	b := img.Bounds()
 	saved, err := in.w.Images.Add(in.asOwner(), app.NewImage{
-		BoardID: boardID, OriginalName: fmt.Sprintf("easel-%d-%d.png", in.item.ItemID, len(in.saved)+1),
+		BoardID: boardID, OriginalName: fmt.Sprintf("easel-%d-%d.png", in.item.ItemID, in.saved+1),
 		Data: data, ContentType: "image/png", Width: b.Dx(), Height: b.Dy(),
-		Thumbnail: thumb, ThumbType: thumbType, Metadata: metaJSON,
+		Thumbnail: thumb, ThumbType: thumbType, Metadata: metaJSON, QueueItemID: in.item.ItemID,
 	})
 	if err != nil {
 		return "", err
 	}
-	in.saved = append(in.saved, saved.ImageName)
+	in.saved++
 	in.w.Events.Publish(in.owner, &app.QueueEvent{Type: app.EventImageSaved, Item: in.item, ImageName: saved.ImageName, BoardID: boardID})
 	return saved.ImageName, nil
 }

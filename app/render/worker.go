@@ -155,13 +155,15 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 	}
 
 	inv := &invocation{Context: ctx, w: w, item: claim.Item, owner: claim.Owner, graph: claim.Graph}
-	names, err := inv.runGraph()
+	err := inv.runGraph()
 	if app.ErrorCode(err) == app.EINTERNAL && context.Cause(ctx) == nil {
 		// The owner sees a plain message; the details are for the log.
 		w.Log.Error("queue item failed", "item", id, "err", err)
 	}
 	switch cause := context.Cause(ctx); {
-	case errors.Is(cause, errStopping):
+	case errors.Is(cause, errStopping) && err != nil:
+		// Stopped part way: back in line, and what the run saved is taken
+		// back (a run that got to its end is simply finished below).
 		if err := w.Queue.Requeue(id); err != nil {
 			w.Log.Error("queue: putting a stopped item back failed", "item", id, "err", err)
 		}
@@ -171,7 +173,7 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 	}
 	claimNext := parent.Err() == nil
 	return w.claim(func(last string) (*app.ClaimedItem, error) {
-		return w.Queue.Finish(id, names, err, claimNext, last)
+		return w.Queue.Finish(id, err, claimNext, last)
 	})
 }
 
