@@ -101,15 +101,30 @@ type Progress struct {
 // *app.Error keeps the code the Context gave (or EINVALID for bad input the
 // node found itself); an error that is not an *app.Error (a disk failure,
 // say) is wrapped with the node named and left for the caller to log.
+//
+// Run holds at most DefaultPixelBudget pixels of images at once; RunWithin
+// takes the limits to use.
 func Run(ctx Context, g *Graph, progress func(p Progress)) ([]string, error) {
+	return RunWithin(ctx, g, Limits{}, progress)
+}
+
+// RunWithin is Run within lim. A graph whose known sizes already pass the
+// pixel budget is refused before anything runs, as ValidateWithin refuses
+// it; a node whose images would pass it, once the sizes of loaded images
+// are known, fails the run before it allocates them (EINVALID, naming the
+// node and the limit).
+func RunWithin(ctx Context, g *Graph, lim Limits, progress func(p Progress)) ([]string, error) {
 	p, err := compile(g)
 	if err != nil {
+		return nil, err
+	}
+	if err := p.checkBudget(lim.budget()); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r := &runner{ctx: ctx, g: g, plan: p, progress: progress,
+	r := &runner{ctx: ctx, g: g, plan: p, progress: progress, lim: lim,
 		outs: make(map[string]outputs, len(p.order)), resolved: make(map[string]inputs, len(p.order))}
 	return r.run()
 }
@@ -126,6 +141,10 @@ type runner struct {
 	saved    []string
 	graphRaw json.RawMessage // g as JSON, made on first save
 	last     float64         // last fraction reported
+	lim      Limits          // the pixel budget (zero: the default)
+	peak     int64           // most pixels counted at once so far
+	made     int64           // pixels made since the garbage was last collected
+	heldAtGC int64           // pixels held then
 }
 
 func (r *runner) run() ([]string, error) {
@@ -150,6 +169,7 @@ func (r *runner) run() ([]string, error) {
 		}
 		r.outs[id] = out
 		r.release(pn)
+		r.collect()
 	}
 	if len(r.plan.order) > 0 {
 		last := r.plan.nodes[r.plan.order[len(r.plan.order)-1]]
@@ -221,7 +241,7 @@ func (r *runner) runNode(nc *nodeCtx, pn *pnode) (out outputs, err error) {
 			v = mustParse(f, f.Default)
 		}
 		if ref, ok := v.(imageRef); ok {
-			img, err := r.load(ref.name)
+			img, err := r.load(ref.name, in)
 			if err != nil {
 				return nil, nc.wrap(err)
 			}
@@ -236,6 +256,17 @@ func (r *runner) runNode(nc *nodeCtx, pn *pnode) (out outputs, err error) {
 		}
 	}
 	r.resolved[pn.id] = meta
+	if _, ok := passThrough[pn.def.Type]; !ok {
+		// Every input is known now, so the node's size is: count it before
+		// the node allocates anything.
+		c, _ := costOf(pn.def.Type, runtimeInputs(in))
+		if err := r.reserve(r.held(in), c.pixels(), fmt.Sprintf("it would make %s megapixels of images", megapixels(c.pixels(), true))); err != nil {
+			return nil, nc.wrap(err)
+		}
+		r.made += c.pixels()
+	} else {
+		r.peak = max(r.peak, r.held(in))
+	}
 	out, err = pn.def.run(nc, in)
 	if err != nil {
 		return nil, nc.wrap(err)
@@ -244,8 +275,19 @@ func (r *runner) runNode(nc *nodeCtx, pn *pnode) (out outputs, err error) {
 }
 
 // load reads an image through the Context and makes it an *image.NRGBA
-// whose bounds start at 0,0, as every node expects.
-func (r *runner) load(name string) (image.Image, error) {
+// whose bounds start at 0,0, as every node expects. The image counts
+// against the budget beside those held and the node's inputs resolved so
+// far (in): before it is read when the Context can tell its size, else as
+// soon as it is read, before the copy the engine makes of it.
+func (r *runner) load(name string, in inputs) (image.Image, error) {
+	if s, ok := r.ctx.(ImageSizer); ok {
+		// An error here is left for LoadImage to report, in its words.
+		if w, h, err := s.ImageSize(name); err == nil {
+			if err := r.reserveImage(name, w, h, in); err != nil {
+				return nil, err
+			}
+		}
+	}
 	img, err := r.ctx.LoadImage(name)
 	if err != nil {
 		if app.ErrorCode(err) == app.ENOTFOUND {
@@ -256,7 +298,16 @@ func (r *runner) load(name string) (image.Image, error) {
 	if img == nil || img.Bounds().Empty() {
 		return nil, app.Errorf(app.EINVALID, "image %s has no pixels.", name)
 	}
+	if err := r.reserveImage(name, img.Bounds().Dx(), img.Bounds().Dy(), in); err != nil {
+		return nil, err
+	}
+	r.made += int64(img.Bounds().Dx()) * int64(img.Bounds().Dy())
 	return toNRGBA(img), nil
+}
+
+func (r *runner) reserveImage(name string, w, h int, in inputs) error {
+	px := int64(w) * int64(h)
+	return r.reserve(r.held(in), px, fmt.Sprintf("image %s is %d × %d pixels (%s megapixels)", name, w, h, megapixels(px, true)))
 }
 
 // nodeCtx is what a running node sees: the Context, and ways to report

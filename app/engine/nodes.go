@@ -320,27 +320,34 @@ func runGradient(nc *nodeCtx, in inputs) (outputs, error) {
 
 func runResize(nc *nodeCtx, in inputs) (outputs, error) {
 	src := in.image("image").(*image.NRGBA)
-	sw, sh := float64(src.Rect.Dx()), float64(src.Rect.Dy())
-	bw, bh := float64(in.int("width")), float64(in.int("height"))
-	x0, y0, ww, wh := 0.0, 0.0, sw, sh
-	var dw, dh int
-	switch in.str("mode") {
-	case "fit":
-		s := min(bw/sw, bh/sh)
-		dw, dh = max(int(math.Round(sw*s)), 1), max(int(math.Round(sh*s)), 1)
-	case "fill":
-		s := max(bw/sw, bh/sh)
-		dw, dh = int(bw), int(bh)
-		ww, wh = bw/s, bh/s
-		x0, y0 = (sw-ww)/2, (sh-wh)/2
-	default: // stretch
-		dw, dh = int(bw), int(bh)
-	}
+	x0, y0, ww, wh, dw, dh := resizeGeometry(src.Rect.Dx(), src.Rect.Dy(), in.int("width"), in.int("height"), in.str("mode"))
 	img, err := nc.resample(src, x0, y0, ww, wh, dw, dh, 0, 1)
 	if err != nil {
 		return nil, err
 	}
 	return imageOut(img), nil
+}
+
+// resizeGeometry is what resize does to a sw×sh image given the box bw×bh
+// and a mode: the source window (x0, y0, ww, wh) it scales to a dw×dh
+// image. The pixel budget asks it too, for the size before the pixels.
+func resizeGeometry(srcW, srcH, boxW, boxH int, mode string) (x0, y0, ww, wh float64, dw, dh int) {
+	sw, sh := float64(srcW), float64(srcH)
+	bw, bh := float64(boxW), float64(boxH)
+	ww, wh = sw, sh
+	switch mode {
+	case "fit":
+		s := min(bw/sw, bh/sh)
+		dw, dh = max(int(math.Round(sw*s)), 1), max(int(math.Round(sh*s)), 1)
+	case "fill":
+		s := max(bw/sw, bh/sh)
+		dw, dh = boxW, boxH
+		ww, wh = bw/s, bh/s
+		x0, y0 = (sw-ww)/2, (sh-wh)/2
+	default: // stretch
+		dw, dh = boxW, boxH
+	}
+	return x0, y0, ww, wh, dw, dh
 }
 
 func runCrop(nc *nodeCtx, in inputs) (outputs, error) {

@@ -46,9 +46,23 @@ type imageRef struct{ name string }
 // takes two edges, there is no cycle, and there are at most MaxNodes nodes.
 // The error is an *app.Error with code EINVALID naming the node and field;
 // nodes are checked in id order, so the same graph gives the same error.
+//
+// Validate also refuses a graph that would hold more than DefaultPixelBudget
+// pixels of images at once; ValidateWithin takes the limits to use.
 func Validate(g *Graph) error {
-	_, err := compile(g)
-	return err
+	return ValidateWithin(g, Limits{})
+}
+
+// ValidateWithin is Validate within lim: a graph whose sizes, as far as
+// they are known before it runs, would hold more than lim's pixel budget at
+// once is refused with the budget named (sizes of images loaded by name
+// are known only when the graph runs, and RunWithin counts them then).
+func ValidateWithin(g *Graph, lim Limits) error {
+	p, err := compile(g)
+	if err != nil {
+		return err
+	}
+	return p.checkBudget(lim.budget())
 }
 
 func invalid(format string, args ...any) error { return app.Errorf(app.EINVALID, format, args...) }
