@@ -4,8 +4,10 @@
 //   - inside the Wails window, the bound methods window.go.desktop.<Struct>.<Method>;
 //     the session lives in Go memory and never reaches the page;
 //   - in a browser (`easel serve`), fetch against /api/v1 on the same origin, with
-//     the bearer token kept only in the `token` variable below (never in storage,
-//     cookies or URLs: a reload means signing in again).
+//     the bearer token kept only in the `token` variable below (never in storage
+//     or URLs: a reload means signing in again). The server also sets an HttpOnly
+//     cookie for image URLs, downloads and the event stream; a page that starts
+//     without a token ends the session that cookie holds (see resumeSession).
 
 export interface User {
   user_id: string;
@@ -263,9 +265,13 @@ export async function login(req: LoginRequest): Promise<User> {
 /**
  * The signed-in user if the window still holds a session (after a reload of
  * the page, or a remembered session), else null. Never reports "signed out".
+ * A browser page without a token has none to resume: it ends the cookie's.
  */
 export async function resumeSession(): Promise<User | null> {
-  if (!inWindow && !token) return null;
+  if (!inWindow && !token) {
+    await endCookieSession();
+    return null;
+  }
   try {
     return inWindow ? await callWails<User>('Auth', 'Me', [], false) : await callHttp<User>('GET', '/auth/me', undefined, false);
   } catch (err) {
@@ -277,11 +283,30 @@ export async function resumeSession(): Promise<User | null> {
   }
 }
 
-/** Ends the session. Always forgets the local token, even if the call fails. */
+/**
+ * Browser only: ends the session the HttpOnly cookie holds, if any, and
+ * clears the cookie. A page that starts without a token (a reload, another
+ * tab) cannot use that session itself, yet images, zips and the event stream
+ * still would open with it, for days: so it ends it, and the person signs
+ * in again. A 401 (no session left) is what it wants.
+ */
+async function endCookieSession(): Promise<void> {
+  try {
+    await callHttp('POST', '/auth/logout', undefined, false);
+  } catch {
+    // nothing to end, or Easel is not answering: the sign-in screen follows either way
+  }
+}
+
+/**
+ * Ends the session. Always forgets the local token, even if the call fails.
+ * In a browser the call goes out even without a token: the server ends the
+ * cookie's session then, and always clears the cookie.
+ */
 export async function logout(): Promise<void> {
   try {
     if (inWindow) await callWails('Auth', 'Logout', [], false);
-    else if (token) await callHttp('POST', '/auth/logout', undefined, false);
+    else await callHttp('POST', '/auth/logout', undefined, false);
   } finally {
     token = null;
   }
