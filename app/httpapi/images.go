@@ -96,8 +96,8 @@ func (s *Server) deleteImage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"deleted_images": res.Done})
 }
 
-// imageFile serves an image or its thumbnail. Names never change content, so
-// browsers may keep them, privately.
+// imageFile serves an image or its thumbnail. Browsers must not keep them
+// (Cache-Control: private, no-store, set for every route in New).
 func (s *Server) imageFile(thumbnail bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f, img, err := s.svc.Images.OpenImage(r.Context(), r.PathValue("image_name"), thumbnail)
@@ -107,7 +107,6 @@ func (s *Server) imageFile(thumbnail bool) http.HandlerFunc {
 		}
 		defer f.Close()
 		w.Header().Set("Content-Type", img.ContentType)
-		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
 		http.ServeContent(w, r, "", img.CreatedAt, f)
 	}
 }
