@@ -219,6 +219,9 @@ type ClaimedItem struct {
 	Item  *QueueItem
 	Graph json.RawMessage
 	Owner string
+	// PixelBudget is the studio's pixel budget for the run, as it is when
+	// the item is claimed.
+	PixelBudget int64
 }
 
 // QueueProcessor is the store's side of running the queue, for the worker

@@ -10,7 +10,7 @@ import (
 // on purpose or by mistake, can fill the machine's memory or disk.
 type Settings struct {
 	// PixelBudgetMegapixels bounds the images one graph's run holds at once,
-	// across its nodes (64 megapixels of 8-bit RGBA are 256 MB).
+	// across its nodes (see engine.DefaultPixelBudget for the default's why).
 	PixelBudgetMegapixels int `json:"pixel_budget_megapixels"`
 	// MaxPendingPerUser bounds how many items one profile may have waiting.
 	MaxPendingPerUser int `json:"max_pending_per_user"`
@@ -21,10 +21,14 @@ type Settings struct {
 	AuditRetentionDays int `json:"audit_retention_days"`
 }
 
+// DefaultPixelBudgetMegapixels is a run's pixel budget until an
+// administrator sets another: 100 megapixels, 400 MB of 8-bit RGBA.
+const DefaultPixelBudgetMegapixels = 100
+
 // DefaultSettings are a new studio's settings, and the value of each
 // setting an administrator has not changed.
 var DefaultSettings = Settings{
-	PixelBudgetMegapixels: 64,
+	PixelBudgetMegapixels: DefaultPixelBudgetMegapixels,
 	MaxPendingPerUser:     1000,
 	MaxItemsPerBatch:      1000,
 	AuditRetentionDays:    365,

@@ -134,7 +134,12 @@ func (s *QueueService) claimTx(tx *bolt.Tx, lastUser string) (*app.ClaimedItem, 
 	if err := setStatus(tx, r, app.StatusInProgress, s.db.now()); err != nil {
 		return nil, err
 	}
-	return &app.ClaimedItem{Item: r.fullView(nil, newNames(tx)), Graph: batchGraph(tx, r.BatchID), Owner: r.Owner}, nil
+	set, err := settingsIn(tx)
+	if err != nil {
+		return nil, err
+	}
+	return &app.ClaimedItem{Item: r.fullView(nil, newNames(tx)), Graph: batchGraph(tx, r.BatchID), Owner: r.Owner,
+		PixelBudget: set.PixelBudget()}, nil
 }
 
 // finishTx records how an item ended; an item canceled or deleted

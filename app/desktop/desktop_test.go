@@ -38,7 +38,7 @@ func newWindow(t *testing.T) *window {
 	w := &window{Session: desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
 		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
-		Queue: queue, Broker: queue.Events, Workflows: engine.Workflows(),
+		Queue: queue, Settings: store.NewSettingsService(db), Broker: queue.Events, Workflows: engine.Workflows(),
 	}), clock: time.Now()}
 	w.Now = func() time.Time { return w.clock }
 	w.Emit = func(name string, data ...any) {

@@ -64,6 +64,9 @@ func (s *Session) guard(svc Services) Services {
 	if svc.Queue != nil {
 		svc.Queue = guardedQueue{svc.Queue, s}
 	}
+	if svc.Settings != nil {
+		svc.Settings = guardedSettings{svc.Settings, s}
+	}
 	return svc
 }
 
@@ -335,4 +338,19 @@ func (g guardedQueue) Prune(ctx context.Context) (_ int, err error) {
 func (g guardedQueue) SetPaused(ctx context.Context, paused bool) (err error) {
 	defer g.s.recoverPanic("Queue.SetPaused", &err)
 	return g.QueueService.SetPaused(ctx, paused)
+}
+
+type guardedSettings struct {
+	app.SettingsService
+	s *Session
+}
+
+func (g guardedSettings) Settings(ctx context.Context) (_ *app.Settings, err error) {
+	defer g.s.recoverPanic("Settings.Settings", &err)
+	return g.SettingsService.Settings(ctx)
+}
+
+func (g guardedSettings) UpdateSettings(ctx context.Context, upd app.SettingsUpdate) (_ *app.Settings, err error) {
+	defer g.s.recoverPanic("Settings.UpdateSettings", &err)
+	return g.SettingsService.UpdateSettings(ctx, upd)
 }

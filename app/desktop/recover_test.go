@@ -17,11 +17,12 @@ func TestEveryServiceCallIsGuarded(t *testing.T) {
 	logs := &strings.Builder{}
 	// Each is a nil service behind its interface: any call panics.
 	s := NewSession(Services{
-		Auth:   struct{ app.AuthService }{},
-		Users:  struct{ app.UserService }{},
-		Boards: struct{ app.BoardService }{},
-		Images: struct{ app.ImageService }{},
-		Queue:  struct{ app.QueueService }{},
+		Auth:     struct{ app.AuthService }{},
+		Users:    struct{ app.UserService }{},
+		Boards:   struct{ app.BoardService }{},
+		Images:   struct{ app.ImageService }{},
+		Queue:    struct{ app.QueueService }{},
+		Settings: struct{ app.SettingsService }{},
 	})
 	s.Log = slog.New(slog.NewTextHandler(logs, nil))
 

@@ -28,7 +28,9 @@ type Services struct {
 	Boards app.BoardService
 	Images app.ImageService
 	Queue  app.QueueService
-	Broker *app.Broker
+	// Settings are the studio's limits, set by admins.
+	Settings app.SettingsService
+	Broker   *app.Broker
 	// Workflows are the built-in workflows the Generate panel offers.
 	Workflows any
 }

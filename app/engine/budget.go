@@ -21,7 +21,8 @@ import (
 // (imaging.DefaultMaxPixels), so an administrator meets one number. A
 // graph that keeps more images alive than that is refused: 400 MB per
 // running item keeps a few workers beside a desktop on an ordinary machine.
-const DefaultPixelBudget int64 = 100_000_000
+// The studio's settings hold the figure, so it is written once.
+const DefaultPixelBudget = int64(app.DefaultPixelBudgetMegapixels) * 1_000_000
 
 // Limits bound what one run of a graph may hold. The zero value means the
 // defaults. An administrator's setting reaches the engine through it: the

@@ -61,6 +61,8 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/auth/users/{user_id}", signedIn, jsonBody, s.updateUser},
 		{"DELETE", "/api/v1/auth/users/{user_id}", signedIn, noBody, s.deleteUser},
 		{"GET", "/api/v1/audit", signedIn, noBody, s.auditLog},
+		{"GET", "/api/v1/settings", signedIn, noBody, s.settings},
+		{"PATCH", "/api/v1/settings", signedIn, jsonBody, s.updateSettings},
 
 		{"POST", "/api/v1/boards/{$}", signedIn, noBody, s.createBoard},
 		{"POST", "/api/v1/boards", signedIn, noBody, s.createBoard},

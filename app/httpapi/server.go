@@ -24,6 +24,8 @@ type Services struct {
 	Boards app.BoardService
 	Images app.ImageService
 	Queue  app.QueueService
+	// Settings are the studio's limits, set by admins.
+	Settings app.SettingsService
 	// Broker carries queue events to the event stream.
 	Broker *app.Broker
 	// Workflows are the built-in workflows the Generate panel offers.

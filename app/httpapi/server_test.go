@@ -66,6 +66,7 @@ func newServerWith(t *testing.T, change func(*httpapi.Services)) *apiClient {
 		Boards:    store.NewBoardService(db),
 		Images:    store.NewImageService(db),
 		Queue:     queue,
+		Settings:  store.NewSettingsService(db),
 		Broker:    queue.Events,
 		Workflows: engine.Workflows(),
 	}

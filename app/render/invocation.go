@@ -18,11 +18,12 @@ import (
 // services with the owner as the acting user.
 type invocation struct {
 	context.Context
-	w     *Worker
-	item  *app.QueueItem
-	owner string
-	graph json.RawMessage
-	saved int // images saved so far, for their file names
+	w      *Worker
+	item   *app.QueueItem
+	owner  string
+	graph  json.RawMessage
+	limits engine.Limits
+	saved  int // images saved so far, for their file names
 }
 
 var _ engine.Context = (*invocation)(nil)
@@ -41,7 +42,7 @@ func (in *invocation) runGraph() error {
 		return err
 	}
 	last := -1
-	_, err = engine.Run(in, g, func(p engine.Progress) {
+	_, err = engine.RunWithin(in, g, in.limits, func(p engine.Progress) {
 		pct := int(p.Fraction * 100)
 		if pct == last {
 			return // one event per percent is plenty
@@ -61,6 +62,18 @@ func ownerError(err error) error {
 	}
 	return err
 }
+
+// ImageSize is the size of an image the owner may see, from its record, so
+// that the run can refuse one too big for its budget before decoding it.
+func (in *invocation) ImageSize(name string) (width, height int, err error) {
+	img, err := in.w.Images.FindImage(in.asOwner(), name)
+	if err != nil {
+		return 0, 0, err
+	}
+	return img.Width, img.Height, nil
+}
+
+var _ engine.ImageSizer = (*invocation)(nil)
 
 // LoadImage reads an image the owner may see.
 func (in *invocation) LoadImage(name string) (image.Image, error) {

@@ -154,7 +154,8 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 		cancel(errStopping)
 	}
 
-	inv := &invocation{Context: ctx, w: w, item: claim.Item, owner: claim.Owner, graph: claim.Graph}
+	inv := &invocation{Context: ctx, w: w, item: claim.Item, owner: claim.Owner, graph: claim.Graph,
+		limits: engine.Limits{PixelBudget: claim.PixelBudget}}
 	err := inv.runGraph()
 	if app.ErrorCode(err) == app.EINTERNAL && context.Cause(ctx) == nil {
 		// The owner sees a plain message; the details are for the log.
@@ -206,7 +207,7 @@ func CheckBatch(graph json.RawMessage, items [][]app.FieldValue, pixelBudget int
 		if err := applyValues(g, values); err != nil {
 			return err
 		}
-		if err := engine.Validate(g); err != nil {
+		if err := engine.ValidateWithin(g, engine.Limits{PixelBudget: pixelBudget}); err != nil {
 			return err
 		}
 	}
