@@ -26,6 +26,7 @@ func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Settings: svc.settings, Broker: svc.broker(), Workflows: workflows(),
 	})
+	session.Log = log // panics, with their stacks, go to Easel's log
 	return wails.Run(&options.App{
 		Title:     "Easel",
 		Width:     1280,
