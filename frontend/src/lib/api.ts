@@ -367,6 +367,25 @@ export async function deleteUser(userId: string): Promise<void> {
 
 // ---- boards and images -------------------------------------------------------
 
+// ---- Studio settings (everyone reads; admins change) ------------------------
+
+export interface Settings {
+  pixel_budget_megapixels: number;
+  max_pending_per_user: number;
+  max_items_per_batch: number;
+  audit_retention_days: number;
+}
+
+export type SettingsUpdate = Partial<Settings>;
+
+export function getSettings(): Promise<Settings> {
+  return inWindow ? callWails('Settings', 'Get', [], true) : callHttp('GET', '/settings', undefined, true);
+}
+
+export function updateSettings(upd: SettingsUpdate): Promise<Settings> {
+  return inWindow ? callWails('Settings', 'Update', [upd], true) : callHttp('PATCH', '/settings', upd, true);
+}
+
 export type Visibility = 'private' | 'shared' | 'public';
 /** How the caller comes to see a board. */
 export type BoardRole = 'owner' | 'admin' | 'editor' | 'viewer' | 'shared' | 'public';
