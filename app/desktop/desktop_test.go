@@ -1,6 +1,7 @@
 package desktop_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -23,6 +24,8 @@ type window struct {
 	auth  *desktop.Auth
 	users *desktop.Users
 	clock time.Time
+	db    *store.DB
+	queue *store.QueueService
 	mu    sync.Mutex
 	event []string
 }
@@ -39,7 +42,7 @@ func newWindow(t *testing.T) *window {
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
 		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
 		Queue: queue, Settings: store.NewSettingsService(db), Broker: queue.Events, Workflows: engine.Workflows(),
-	}), clock: time.Now()}
+	}), clock: time.Now(), db: db, queue: queue}
 	w.Now = func() time.Time { return w.clock }
 	w.Emit = func(name string, data ...any) {
 		w.mu.Lock()
@@ -205,3 +208,77 @@ func TestWindowSession(t *testing.T) {
 		}
 	})
 }
+
+// TestWindowEventsFollowTheSession: the window shapes each queue event for
+// its session as it is at that moment: the first event after a demotion
+// is redacted, and a window whose profile was disabled gets none.
+func TestWindowEventsFollowTheSession(t *testing.T) {
+	w := newWindow(t)
+	if _, err := w.auth.Setup(app.NewUser{Email: "ada@test.com", DisplayName: "Ada", Password: "TestPass123"}); err != nil {
+		t.Fatal(err)
+	}
+	users, auth := store.NewUserService(w.db), store.NewAuthService(w.db)
+	l, err := auth.Login(t.Context(), app.Credentials{Email: "ada@test.com", Password: "TestPass123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := app.NewContextWithActor(t.Context(), &app.Actor{UserID: l.User.UserID, SessionID: app.TokenID(l.Token)})
+	bea, err := users.CreateUser(ada, app.NewUser{Email: "bea@test.com", Password: "password-bea", IsAdmin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.auth.Login(app.Credentials{UserID: bea.UserID, Password: "password-bea"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	w.Start(ctx)
+	time.Sleep(50 * time.Millisecond) // subscribed
+
+	emitted := func() []string {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		var out []string
+		for _, e := range w.event {
+			if strings.HasPrefix(e, desktop.EventQueue+" ") {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	graph := json.RawMessage(`{"nodes": {"c": {"id": "c", "type": "solid_color", "width": 8, "height": 8}}, "edges": []}`)
+	enqueueAndWait := func(want int) string {
+		t.Helper()
+		if _, err := w.queue.Enqueue(ada, app.Batch{Graph: graph}, 0); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(2 * time.Second)
+		for len(emitted()) < want && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // and nothing more
+		got := emitted()
+		if len(got) != want {
+			t.Fatalf("%d queue events in the window, want %d: %v", len(got), want, got)
+		}
+		if want == 0 {
+			return ""
+		}
+		return got[want-1]
+	}
+	if ev := enqueueAndWait(1); !strings.Contains(ev, `"user_id"`) {
+		t.Fatalf("an admin's window shows others' items whole; got %s", ev)
+	}
+	if _, err := users.UpdateUser(ada, bea.UserID, app.UserUpdate{IsAdmin: ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := enqueueAndWait(2); strings.Contains(ev, `"user_id"`) || !strings.Contains(ev, `"redacted":true`) {
+		t.Fatalf("the first event after a demotion must be redacted; got %s", ev)
+	}
+	if _, err := users.UpdateUser(ada, bea.UserID, app.UserUpdate{IsActive: ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
+	enqueueAndWait(2) // none for a disabled profile's window
+}
+
+func ptr[T any](v T) *T { return &v }
