@@ -42,7 +42,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	setSessionCookie(w, l.Token, int(l.ExpiresIn.Seconds()))
 	writeJSON(w, http.StatusOK, map[string]any{"token": l.Token, "user": l.User, "expires_in": int(l.ExpiresIn.Seconds())})
 }

@@ -163,35 +163,13 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 
 // noStore wraps every route: images, thumbnails, zips, the event stream
 // and the lists around them are someone's private pictures, so a shared
-// browser must not keep them after they sign out or lose access. It is set
-// as the answer starts, over whatever the handler chose.
+// browser must not keep them after they sign out or lose access. No
+// handler sets a cache header of its own.
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&noStoreWriter{statusRecorder: statusRecorder{ResponseWriter: w}}, r)
-	})
-}
-
-type noStoreWriter struct{ statusRecorder }
-
-func (w *noStoreWriter) WriteHeader(status int) {
-	if !w.wrote {
 		w.Header().Set("Cache-Control", "private, no-store")
-	}
-	w.statusRecorder.WriteHeader(status)
-}
-
-func (w *noStoreWriter) Write(p []byte) (int, error) {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.statusRecorder.Write(p)
-}
-
-func (w *noStoreWriter) Flush() {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	w.statusRecorder.Flush()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // authenticated resolves the bearer token (or, for media and sign-out, the
