@@ -59,3 +59,14 @@ const (
 	AuditBoardDeleted    = "board_deleted"
 	AuditImagesDeleted   = "images_deleted"
 )
+
+// Audit actions on the queue: an administrator acting on others' items,
+// and pausing or resuming everyone's queue.
+const (
+	AuditQueueCanceled = "queue_items_canceled"
+	AuditQueueDeleted  = "queue_items_deleted"
+	AuditQueueRetried  = "queue_items_retried"
+	AuditQueueCleared  = "queue_cleared"
+	AuditQueuePaused   = "queue_paused"
+	AuditQueueResumed  = "queue_resumed"
+)

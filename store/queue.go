@@ -248,6 +248,9 @@ func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueIte
 			if err := setStatus(tx, r, app.StatusCanceled, s.db.now()); err != nil {
 				return err
 			}
+			if err := s.db.auditOthersItems(tx, actor, app.AuditQueueCanceled, []*itemRecord{r}); err != nil {
+				return err
+			}
 		}
 		out = r.view(actor, nil, newNames(tx))
 		return nil
@@ -267,11 +270,14 @@ func (s *QueueService) DeleteItem(ctx context.Context, id uint64) error {
 	var gone *itemRecord
 	var view *app.QueueItem
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		_, r, err := s.changeable(ctx, tx, id)
+		actor, r, err := s.changeable(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		gone, view = r, r.fullView(nil, newNames(tx))
+		if err := s.db.auditOthersItems(tx, actor, app.AuditQueueDeleted, []*itemRecord{r}); err != nil {
+			return err
+		}
 		return deleteItem(tx, r)
 	})
 	if err != nil {
@@ -303,8 +309,12 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 			return err
 		}
 		waiting := map[string]int{} // per owner, counted once, then kept up to date
+		var actor *userRecord
+		var again []*itemRecord
 		for _, id := range ids {
-			actor, r, err := s.changeable(ctx, tx, id)
+			var r *itemRecord
+			var err error
+			actor, r, err = s.changeable(ctx, tx, id)
 			if err != nil {
 				return err
 			}
@@ -323,17 +333,21 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 			if err != nil {
 				return err
 			}
-			again := &itemRecord{ID: newID, BatchID: r.BatchID, Owner: r.Owner, Priority: r.Priority, Created: s.db.now(), Values: r.Values}
+			next := &itemRecord{ID: newID, BatchID: r.BatchID, Owner: r.Owner, Priority: r.Priority, Created: s.db.now(), Values: r.Values}
 			if err := addBatchItems(tx, r.BatchID, 1); err != nil {
 				return err
 			}
-			if err := setStatus(tx, again, app.StatusPending, s.db.now()); err != nil {
+			if err := setStatus(tx, next, app.StatusPending, s.db.now()); err != nil {
 				return err
 			}
 			retried = append(retried, newID)
-			events = append(events, published{r.Owner, &app.QueueEvent{Type: app.EventItemStatus, Item: again.view(actor, nil, owners)}})
+			events = append(events, published{r.Owner, &app.QueueEvent{Type: app.EventItemStatus, Item: next.view(actor, nil, owners)}})
+			again = append(again, next)
 		}
-		return nil
+		if actor == nil {
+			return nil
+		}
+		return s.db.auditOthersItems(tx, actor, app.AuditQueueRetried, again)
 	})
 	if err != nil {
 		return nil, err
@@ -347,7 +361,8 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 
 // eachItem calls fn for every item the caller may change and that keep
 // selects, in one write transaction, and returns how many fn changed.
-func (s *QueueService) eachItem(ctx context.Context, event string, keep func(r *itemRecord) bool, fn func(tx *bolt.Tx, r *itemRecord) error) (int, error) {
+// An administrator's changes to others' items leave one audit entry, as action.
+func (s *QueueService) eachItem(ctx context.Context, event, action string, keep func(r *itemRecord) bool, fn func(tx *bolt.Tx, r *itemRecord) error) (int, error) {
 	var changed []*app.QueueItem
 	var running []uint64
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
@@ -379,7 +394,7 @@ func (s *QueueService) eachItem(ctx context.Context, event string, keep func(r *
 			}
 			changed = append(changed, r.fullView(nil, newNames(tx)))
 		}
-		return nil
+		return s.db.auditOthersItems(tx, actor, action, chosen)
 	})
 	if err != nil {
 		return 0, err
@@ -400,31 +415,41 @@ func (s *QueueService) CancelBatches(ctx context.Context, batchIDs []string) (in
 		want[id] = true
 	}
 	now := s.db.now()
-	return s.eachItem(ctx, app.EventItemStatus, func(r *itemRecord) bool { return want[r.BatchID] && !r.Status.Finished() },
+	return s.eachItem(ctx, app.EventItemStatus, app.AuditQueueCanceled, func(r *itemRecord) bool { return want[r.BatchID] && !r.Status.Finished() },
 		func(tx *bolt.Tx, r *itemRecord) error { return setStatus(tx, r, app.StatusCanceled, now) })
 }
 
 // Clear deletes every item the caller may change: an admin's clears the queue.
 func (s *QueueService) Clear(ctx context.Context) (int, error) {
-	return s.eachItem(ctx, app.EventItemDeleted, func(*itemRecord) bool { return true }, deleteItem)
+	return s.eachItem(ctx, app.EventItemDeleted, app.AuditQueueCleared, func(*itemRecord) bool { return true }, deleteItem)
 }
 
 // Prune deletes the finished items the caller may change.
 func (s *QueueService) Prune(ctx context.Context) (int, error) {
-	return s.eachItem(ctx, app.EventItemDeleted, func(r *itemRecord) bool { return r.Status.Finished() }, deleteItem)
+	return s.eachItem(ctx, app.EventItemDeleted, app.AuditQueueDeleted, func(r *itemRecord) bool { return r.Status.Finished() }, deleteItem)
 }
 
 // SetPaused pauses or resumes the processor: admins only. It stays so
 // across restarts.
 func (s *QueueService) SetPaused(ctx context.Context, paused bool) error {
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		if _, err := s.db.actingAdmin(ctx, tx); err != nil {
+		admin, err := s.db.actingAdmin(ctx, tx)
+		if err != nil {
 			return err
 		}
-		if paused {
-			return tx.Bucket(bucketMeta).Put(keyQueuePaused, []byte{1})
+		if paused == queuePaused(tx) {
+			return nil // as it was: nothing changed, nothing to record
 		}
-		return tx.Bucket(bucketMeta).Delete(keyQueuePaused)
+		if paused {
+			if err := tx.Bucket(bucketMeta).Put(keyQueuePaused, []byte{1}); err != nil {
+				return err
+			}
+			return s.db.audit(tx, admin.UserID, app.AuditQueuePaused, "", "")
+		}
+		if err := tx.Bucket(bucketMeta).Delete(keyQueuePaused); err != nil {
+			return err
+		}
+		return s.db.audit(tx, admin.UserID, app.AuditQueueResumed, "", "")
 	})
 	if err != nil {
 		return err
