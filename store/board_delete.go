@@ -119,7 +119,8 @@ func (s *BoardService) BulkBoards(ctx context.Context, op app.BoardOp, boardIDs 
 			var err error
 			switch op {
 			case app.BoardArchive, app.BoardUnarchive:
-				err = s.db.setArchivedTx(tx, actor, id, op == app.BoardArchive)
+				archived := op == app.BoardArchive
+				_, _, err = s.db.updateBoardTx(tx, actor, id, app.BoardUpdate{Archived: &archived}, "")
 			default:
 				var files []fileRef
 				files, err = s.db.deleteBoardTx(tx, actor, id, op == app.BoardDeleteWithImages, &app.BulkResult{})
@@ -141,22 +142,6 @@ func (s *BoardService) BulkBoards(ctx context.Context, op app.BoardOp, boardIDs 
 	}
 	s.db.removeFiles(gone)
 	return res, nil
-}
-
-func (db *DB) setArchivedTx(tx *bolt.Tx, actor *userRecord, boardID string, archived bool) error {
-	before, acc, err := boardAccess(tx, actor, boardID)
-	if err != nil {
-		return err
-	}
-	if !acc.CanManage() {
-		return app.Errorf(app.EFORBIDDEN, "Only the board's owner can archive it.")
-	}
-	after := *before
-	after.Archived, after.Updated = archived, db.now()
-	if err := putBoard(tx, &after); err != nil {
-		return err
-	}
-	return reindexBoard(tx, before, &after)
 }
 
 // returnLostImages gives back to their owners, as uncategorized images,

@@ -329,56 +329,67 @@ func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.
 		if err != nil {
 			return err
 		}
-		before, acc, err := boardAccess(tx, actor, boardID)
+		after, acc, err := s.db.updateBoardTx(tx, actor, boardID, upd, name)
 		if err != nil {
 			return err
 		}
-		if !acc.CanManage() {
-			return app.Errorf(app.EFORBIDDEN, "Only the board's owner can change it.")
-		}
-		after := *before
-		if upd.BoardName != nil {
-			after.Name = name
-		}
-		if upd.Archived != nil {
-			after.Archived = *upd.Archived
-		}
-		if upd.Visibility != nil {
-			after.Visibility = *upd.Visibility
-		}
-		after.Updated = s.db.now()
-		if err := putBoard(tx, &after); err != nil {
-			return err
-		}
-		if err := reindexBoard(tx, before, &after); err != nil {
-			return err
-		}
-		if before.Owner != actor.UserID { // an admin changing someone's board
-			if err := s.db.audit(tx, actor.UserID, app.AuditBoardUpdated, after.ID, before.Name); err != nil {
-				return err
-			}
-		}
-		if after.Visibility != before.Visibility {
-			if after.Visibility == app.VisibilityPrivate {
-				if err := returnLostImages(tx, &after, ""); err != nil {
-					return err
-				}
-				// Moving images changed its count and cover.
-				refreshed, err := getBoard(tx, after.ID)
-				if err != nil {
-					return err
-				}
-				after = *refreshed
-			}
-			if err := s.db.audit(tx, actor.UserID, app.AuditBoardVisibility, after.ID, string(after.Visibility)); err != nil {
-				return err
-			}
-		}
-		acc.Visibility = after.Visibility
 		out = after.view(acc, newNames(tx))
 		return nil
 	})
 	return out, err
+}
+
+// updateBoardTx applies upd (with its name already cleaned) to a board the
+// actor may manage, in the caller's transaction: the one path for every
+// change to a board's record, single or in bulk, with its audit entries.
+func (db *DB) updateBoardTx(tx *bolt.Tx, actor *userRecord, boardID string, upd app.BoardUpdate, name string) (*boardRecord, app.BoardAccess, error) {
+	before, acc, err := boardAccess(tx, actor, boardID)
+	if err != nil {
+		return nil, acc, err
+	}
+	if !acc.CanManage() {
+		return nil, acc, app.Errorf(app.EFORBIDDEN, "Only the board's owner can change it.")
+	}
+	after := *before
+	if upd.BoardName != nil {
+		after.Name = name
+	}
+	if upd.Archived != nil {
+		after.Archived = *upd.Archived
+	}
+	if upd.Visibility != nil {
+		after.Visibility = *upd.Visibility
+	}
+	after.Updated = db.now()
+	if err := putBoard(tx, &after); err != nil {
+		return nil, acc, err
+	}
+	if err := reindexBoard(tx, before, &after); err != nil {
+		return nil, acc, err
+	}
+	if before.Owner != actor.UserID { // an admin changing someone's board
+		if err := db.audit(tx, actor.UserID, app.AuditBoardUpdated, after.ID, before.Name); err != nil {
+			return nil, acc, err
+		}
+	}
+	if after.Visibility != before.Visibility {
+		if after.Visibility == app.VisibilityPrivate {
+			if err := returnLostImages(tx, &after, ""); err != nil {
+				return nil, acc, err
+			}
+			// Moving images changed its count and cover.
+			refreshed, err := getBoard(tx, after.ID)
+			if err != nil {
+				return nil, acc, err
+			}
+			after = *refreshed
+		}
+		if err := db.audit(tx, actor.UserID, app.AuditBoardVisibility, after.ID, string(after.Visibility)); err != nil {
+			return nil, acc, err
+		}
+	}
+	acc.Visibility = after.Visibility
+	return &after, acc, nil
 }
 
 // FindOrCreateBoard returns the caller's own board with this name (not
