@@ -123,15 +123,18 @@ type BulkResult struct {
 	Skipped []Skipped `json:"skipped"`
 }
 
-// Skipped is one item a bulk action left alone.
+// Skipped is one item a bulk action left alone: Code (an error code, such
+// as "forbidden" or "not_found") is for programs to decide on, Reason for
+// the person.
 type Skipped struct {
 	ID     string `json:"id"`
+	Code   string `json:"code"`
 	Reason string `json:"reason"`
 }
 
 // Skip records that id was left alone because of err.
 func (r *BulkResult) Skip(id string, err error) {
-	r.Skipped = append(r.Skipped, Skipped{ID: id, Reason: ErrorMessage(err)})
+	r.Skipped = append(r.Skipped, Skipped{ID: id, Code: ErrorCode(err), Reason: ErrorMessage(err)})
 }
 
 // MaxBoardNameLen is the longest board name, in characters.

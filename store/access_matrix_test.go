@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"slices"
@@ -42,7 +43,7 @@ func newServiceDriver(t *testing.T) *serviceDriver {
 func (d *serviceDriver) importAs(t *testing.T, role accesstest.Role, boardID string) string {
 	t.Helper()
 	d.seed++
-	img, err := d.images.Import(d.ctx[role], boardID, "picture.png", accesstest.PNG(d.seed))
+	img, err := d.images.Import(d.ctx[role], boardID, "picture.png", bytes.NewReader(accesstest.PNG(d.seed)))
 	if err != nil {
 		t.Fatalf("import as %s: %v", role, err)
 	}
@@ -79,7 +80,7 @@ func (d *serviceDriver) Do(t *testing.T, role accesstest.Role, action accesstest
 	ctx := d.ctx[role]
 	bulk := func(res *app.BulkResult, err error) error {
 		if err == nil && len(res.Skipped) > 0 {
-			return &app.Error{Code: skipCode(res.Skipped[0].Reason), Message: res.Skipped[0].Reason}
+			return &app.Error{Code: res.Skipped[0].Code, Message: res.Skipped[0].Reason}
 		}
 		return err
 	}
@@ -105,7 +106,7 @@ func (d *serviceDriver) Do(t *testing.T, role accesstest.Role, action accesstest
 		}
 	case accesstest.Add:
 		d.seed++
-		_, err = d.images.Import(ctx, b.ID, "mine.png", accesstest.PNG(d.seed))
+		_, err = d.images.Import(ctx, b.ID, "mine.png", bytes.NewReader(accesstest.PNG(d.seed)))
 	case accesstest.TakeOffTheirs:
 		err = bulk(d.images.RemoveFromBoard(ctx, []string{b.TheirImage}))
 	case accesstest.TakeOffOwn:
@@ -142,13 +143,6 @@ func (d *serviceDriver) Do(t *testing.T, role accesstest.Role, action accesstest
 
 // skipCode recovers the code of a bulk skip from its reason: the bulk calls
 // skip what the caller may not see as "not found".
-func skipCode(reason string) string {
-	if reason == app.ErrImageNotFound.Message || reason == app.ErrBoardNotFound.Message {
-		return app.ENOTFOUND
-	}
-	return app.EFORBIDDEN
-}
-
 func TestAccessMatrix(t *testing.T) {
 	accesstest.Run(t, newServiceDriver(t))
 }

@@ -97,18 +97,14 @@ func (d *httpDriver) Do(t *testing.T, role accesstest.Role, action accesstest.Ac
 		status, out, _ := d.c.do(method, path, tok, body)
 		return status, out
 	}
-	// bulk answers 200 with what it skipped; the first skip's reason decides.
+	// bulk answers 200 with what it skipped; the first skip's code decides.
 	bulk := func(path, names string) string {
 		status, out := call("POST", path, `{"image_names":["`+names+`"]}`)
 		if status != 200 {
 			return codeOf[status]
 		}
 		if skipped, _ := out["skipped"].([]any); len(skipped) > 0 {
-			reason := skipped[0].(map[string]any)["reason"].(string)
-			if reason == app.ErrImageNotFound.Message {
-				return app.ENOTFOUND
-			}
-			return app.EFORBIDDEN
+			return skipped[0].(map[string]any)["code"].(string)
 		}
 		return ""
 	}
