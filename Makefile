@@ -16,6 +16,7 @@ export npm_config_fund := false
 export npm_config_audit := false
 
 BIN  := build/bin/easel
+TYPES := frontend/src/lib/types.gen.ts
 DEPS := bash scripts/deps.sh
 ARGS ?=
 
@@ -27,13 +28,14 @@ BUILD_TAGS = desktop,production$(if $(WEBKIT_TAG),$(comma)$(WEBKIT_TAG))
 # go vet/test/bench compile the same cgo code without the window tags.
 GO_TAGS = $(if $(WEBKIT_TAG), -tags $(WEBKIT_TAG))
 
-.PHONY: help deps build run test lint bench install uninstall clean frontend bindings
+.PHONY: help deps build run test lint bench install uninstall clean frontend bindings types
 
 help:
 	@echo "make build      deps, frontend, then $(BIN)"
 	@echo "make run        build, then run $(BIN) \$$ARGS  (e.g. make run ARGS=\"--data /tmp/x\")"
 	@echo "make test       deps for tests, build, lint, then go test ./... with EASEL_BIN set"
-	@echo "make lint       gofmt, go vet, npm run check, desktop-file-validate"
+	@echo "make lint       gofmt, go vet, $(TYPES) up to date, npm run check, desktop-file-validate"
+	@echo "make types      regenerate $(TYPES) from the Go types (commit the result)"
 	@echo "make bench      go test -bench . -benchmem ./..."
 	@echo "make install    install for this user under XDG folders (~/.local/bin, ~/.local/share)"
 	@echo "make uninstall  remove what make install installed"
@@ -73,12 +75,22 @@ bindings: deps
 	./build/bin/easel-bindings
 	rm -f build/bin/easel-bindings
 
+# The TypeScript types of what crosses between Go and the web UI, generated from the Go
+# types cmd/tsgen/bridge.go lists (commit the result). Needs no deps: plain Go, no cgo.
+types:
+	go run ./cmd/tsgen -o $(TYPES)
+
 # ----------------------------------------------------------------------------- checks
 lint: deps frontend
 	@echo "gofmt -l"
 	@files=$$(find . -path ./.git -prune -o -path ./frontend/node_modules -prune -o -name '*.go' -print | xargs -r gofmt -l); \
 	if [ -n "$$files" ]; then echo "gofmt: these files need 'gofmt -w':"; echo "$$files"; exit 1; fi
 	go vet$(GO_TAGS) ./...
+	@echo "$(TYPES) up to date"
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; go run ./cmd/tsgen -o "$$tmp"; \
+	if ! cmp -s "$$tmp" $(TYPES); then \
+	    echo "$(TYPES) is stale: the Go types that cross to the UI changed. Run 'make types' and commit it."; \
+	    diff -u $(TYPES) "$$tmp" | head -40; exit 1; fi
 	cd frontend && npm run check
 	desktop-file-validate build/linux/easel.desktop
 

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"reflect"
+
+	"easel/app"
+	"easel/app/desktop"
+	"easel/app/engine"
+	"easel/internal/tsgen"
+)
+
+// bridge lists every Go type that crosses between Go and the web UI, by
+// the bound methods (app/desktop) and the routes (app/httpapi) the UI
+// calls, in the order frontend/src/lib/types.gen.ts declares them. A type
+// they refer to must be listed too: the generator refuses to guess.
+var bridge = []tsgen.Decl{
+	// ---- profiles and signing in
+	tsgen.Struct[app.User]("User"),
+	tsgen.Struct[desktop.Status]("AuthStatus"),
+	tsgen.Struct[app.ProfileTile]("ProfileTile"),
+	tsgen.Struct[app.Preferences]("Preferences"),
+	tsgen.Input[app.Credentials]("Credentials"),
+	tsgen.Input[app.NewUser]("NewUser"),
+	tsgen.Input[app.UserUpdate]("UserUpdate"),
+	tsgen.Input[app.ProfileUpdate]("ProfileUpdate"),
+	tsgen.Struct[desktop.LockedEvent]("LockedEvent"),
+
+	// ---- boards and sharing
+	tsgen.Union("Visibility", app.VisibilityPrivate, app.VisibilityShared, app.VisibilityPublic),
+	tsgen.Union("ShareRole", app.RoleViewer, app.RoleEditor),
+	// app.BoardAccess.Label's words: Go keeps them as plain strings.
+	tsgen.Union("BoardRole", "owner", "admin", "editor", "viewer", "shared", "public"),
+	tsgen.Struct[app.Board]("Board").Field("MyRole", "BoardRole"),
+	tsgen.Input[app.BoardUpdate]("BoardUpdate"),
+	tsgen.Input[app.BoardFilter]("BoardFilter"),
+	tsgen.Struct[app.BoardPage]("BoardPage"),
+	tsgen.Struct[app.Share]("Share"),
+	tsgen.Union("BoardOp", app.BoardArchive, app.BoardUnarchive, app.BoardDelete, app.BoardDeleteWithImages),
+	tsgen.Struct[app.BulkResult]("BulkResult"),
+	tsgen.Struct[app.Skipped]("Skipped"),
+
+	// ---- images
+	tsgen.Struct[app.Image]("Image").Field("Metadata", "ImageMetadata"),
+	tsgen.Struct[app.ImagePage]("ImagePage"),
+	tsgen.Input[app.ImageFilter]("ImageFilter"),
+	tsgen.Input[app.ImageUpdate]("ImageUpdate"),
+	tsgen.Struct[desktop.ImportReport]("ImportResult"),
+	tsgen.Struct[desktop.Refusal]("Refusal"),
+	tsgen.Struct[desktop.ImportProgress]("ImportProgress"),
+	// Recorded by save_image; the image's metadata as it was stored.
+	tsgen.Struct[engine.Metadata]("ImageMetadata").Field("Graph", "Graph"),
+
+	// ---- workflows and graphs
+	tsgen.Struct[engine.Workflow]("Workflow"),
+	tsgen.Struct[engine.WorkflowField]("WorkflowField"),
+	tsgen.Struct[engine.FieldSpec]("FieldSpec").Field("Kind", "FieldKind"),
+	tsgen.Union("FieldKind", engine.KindInt, engine.KindFloat, engine.KindString, engine.KindBool,
+		engine.KindColor, engine.KindImage, engine.KindBoard, engine.KindEnum),
+	tsgen.RawFor[engine.Graph]("Graph", "{ nodes: Record<string, GraphNode> | null; edges: GraphEdge[] }",
+		"engine.Graph: its MarshalJSON writes a graph without edges as \"edges\": []."),
+	tsgen.Raw("GraphNode", "{ id: string; type: string } & Record<string, unknown>",
+		"A node of engine.Graph (a map in Go): its id, its type, and the values of its fields."),
+	tsgen.Struct[engine.Edge]("GraphEdge"),
+	tsgen.Struct[engine.EdgeEnd]("EdgeEnd"),
+
+	// ---- the render queue
+	tsgen.Union("QueueStatus", app.StatusPending, app.StatusInProgress, app.StatusCompleted, app.StatusFailed, app.StatusCanceled),
+	tsgen.Struct[app.Batch]("Batch").Field("Graph", "Graph"),
+	tsgen.Struct[app.BatchDatum]("BatchDatum"),
+	tsgen.Struct[app.FieldValue]("FieldValue"),
+	tsgen.Struct[app.EnqueueResult]("EnqueueResult"),
+	tsgen.Struct[app.QueueItem]("QueueItem").Field("Graph", "Graph"),
+	tsgen.Struct[app.QueueCounts]("QueueCounts"),
+	tsgen.Struct[app.QueueStatusReport]("QueueStatusReport"),
+	tsgen.Union("QueueEventType", app.EventItemStatus, app.EventItemDeleted, app.EventNodeProgress, app.EventImageSaved, app.EventProcessor),
+	tsgen.Struct[app.QueueEvent]("QueueEvent").Field("Type", "QueueEventType"),
+
+	// ---- studio settings
+	tsgen.Struct[app.Settings]("Settings"),
+	tsgen.Input[app.SettingsUpdate]("SettingsUpdate"),
+
+	// ---- errors
+	{Name: "WindowError", Go: windowError()},
+	tsgen.Raw("HttpError", "{ detail?: string }",
+		"What `easel serve` answers with a 4xx or 5xx (httpapi.writeError writes a map), and Retry-After with a 429."),
+}
+
+// windowError is the type of the error a bound method rejects with (its
+// Error() is this JSON). desktop keeps it unexported, so it is taken from
+// a call that fails: any call of a window nobody has signed in to.
+func windowError() reflect.Type {
+	auth := desktop.NewSession(desktop.Services{}).Bindings()[0].(*desktop.Auth)
+	return reflect.TypeOf(auth.Touch()).Elem()
+}
