@@ -5,25 +5,21 @@
 // the file name), the size and pixel count are checked before anything large
 // is allocated, and the whole image is decoded so a damaged file is refused at
 // import rather than discovered later.
+//
+// Memory stays bounded whatever the file: decoding waits for its share of a
+// budget shared by all decodes (budget.go), estimated from the header
+// (cost.go); pixels are kept at 8 bits a channel; and a PNG's thumbnail is
+// made from its rows as they are decoded, never holding the whole image
+// (pngchunks.go, pngrows.go).
 package imaging
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"image"
-	"image/jpeg"
-	"image/png"
 	"math"
 	"path"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/image/webp"
-
-	"easel/app"
 )
 
 // ThumbnailSize is the longest side of the thumbnails Easel keeps, in pixels.
@@ -42,7 +38,8 @@ type Limits struct {
 	MaxPixels int   // largest width × height accepted
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults is l with its zero fields set to the defaults.
+func (l Limits) WithDefaults() Limits {
 	if l.MaxBytes <= 0 {
 		l.MaxBytes = DefaultMaxBytes
 	}
@@ -57,132 +54,6 @@ type Info struct {
 	Format        string // "png", "jpeg" or "webp"
 	ContentType   string // "image/png", "image/jpeg" or "image/webp"
 	Width, Height int
-}
-
-// A format is one image format Easel imports. The decoders are named here,
-// not looked up in image's global registry, so no other package's
-// registrations (GIF, BMP, ...) can widen what Easel accepts.
-type format struct {
-	name, contentType string
-	decodeConfig      func([]byte) (image.Config, error)
-	decode            func([]byte) (image.Image, error)
-}
-
-var (
-	formatPNG = &format{"png", "image/png",
-		func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) },
-		func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }}
-	formatJPEG = &format{"jpeg", "image/jpeg",
-		func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) },
-		func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }}
-	formatWebP = &format{"webp", "image/webp",
-		func(b []byte) (image.Config, error) { return webp.DecodeConfig(bytes.NewReader(b)) },
-		func(b []byte) (image.Image, error) { return webp.Decode(bytes.NewReader(b)) }}
-)
-
-// sniff returns the format of data from its leading bytes, or nil.
-func sniff(data []byte) *format {
-	switch {
-	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
-		return formatPNG
-	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
-		return formatJPEG
-	case len(data) >= 12 && string(data[0:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		return formatWebP
-	}
-	return nil
-}
-
-// isAnimatedWebP reports whether data (a sniffed WebP) has the animation flag
-// set in an extended (VP8X) header. The decoder cannot read animations and
-// would only say the file is invalid.
-func isAnimatedWebP(data []byte) bool {
-	const animationBit = 1 << 1
-	return len(data) >= 21 && string(data[12:16]) == "VP8X" && data[20]&animationBit != 0
-}
-
-// Inspect checks that data is a whole PNG, JPEG or WebP image within lim,
-// decoding it fully (so a truncated or corrupt file is refused), and returns
-// its info and the decoded image. name is the file name the person chose; it
-// is used only in messages, never as a path.
-//
-// Every error is an *app.Error with code app.EINVALID.
-func Inspect(name string, data []byte, lim Limits) (Info, image.Image, error) {
-	lim = lim.withDefaults()
-	who := displayName(name)
-
-	if len(data) == 0 {
-		return Info{}, nil, app.Errorf(app.EINVALID,
-			"%s is empty (0 bytes). Choose a PNG, JPEG or WebP image.", who)
-	}
-	if int64(len(data)) > lim.MaxBytes {
-		return Info{}, nil, app.Errorf(app.EINVALID,
-			"%s is %s MB, over the %s MB limit for imported images. Choose a smaller file, or save it with more compression.",
-			who, megabytes(int64(len(data)), true), megabytes(lim.MaxBytes, false))
-	}
-
-	f := sniff(data)
-	if f == nil {
-		return Info{}, nil, app.Errorf(app.EINVALID,
-			"%s is not an image Easel can import (PNG, JPEG or WebP).", who)
-	}
-	if f == formatWebP && isAnimatedWebP(data) {
-		return Info{}, nil, app.Errorf(app.EINVALID,
-			"%s is an animated WebP. Easel imports still images only: save one frame as PNG, JPEG or WebP.", who)
-	}
-	damaged := app.Errorf(app.EINVALID,
-		"%s is damaged or incomplete and could not be read. Try exporting it again from the program that made it.", who)
-
-	// The header alone says how big the decoded image would be; refuse
-	// decompression bombs before allocating their pixels.
-	cfg, err := safeDecodeConfig(f, data)
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return Info{}, nil, damaged
-	}
-	if pixels := int64(cfg.Width) * int64(cfg.Height); pixels > int64(lim.MaxPixels) {
-		return Info{}, nil, app.Errorf(app.EINVALID,
-			"%s is %d × %d pixels (%s megapixels), over the %s megapixel limit for imported images. Scale it down and try again.",
-			who, cfg.Width, cfg.Height, megapixels(pixels, true), megapixels(int64(lim.MaxPixels), false))
-	}
-
-	img, err := safeDecode(f, data)
-	if err != nil {
-		return Info{}, nil, damaged
-	}
-	b := img.Bounds()
-	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
-		// The header promised one size and the pixels are another.
-		return Info{}, nil, damaged
-	}
-	if f == formatJPEG {
-		img = orient(img, exifOrientation(data))
-		b = img.Bounds()
-	}
-	return Info{Format: f.name, ContentType: f.contentType, Width: b.Dx(), Height: b.Dy()}, img, nil
-}
-
-// safeDecodeConfig and safeDecode turn a panic in a decoder (a bug, reached
-// by a hostile file) into an error, so one bad file cannot take Easel down.
-func safeDecodeConfig(f *format, data []byte) (cfg image.Config, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("imaging: %s decoder panicked: %v", f.name, r)
-		}
-	}()
-	return f.decodeConfig(data)
-}
-
-func safeDecode(f *format, data []byte) (img image.Image, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			img, err = nil, fmt.Errorf("imaging: %s decoder panicked: %v", f.name, r)
-		}
-	}()
-	img, err = f.decode(data)
-	if err == nil && img == nil {
-		err = errors.New("imaging: decoder returned no image")
-	}
-	return img, err
 }
 
 // megabytes formats n bytes as MB (2^20 bytes) with one decimal (more

@@ -1,6 +1,7 @@
 package imaging
 
 import (
+	"bytes"
 	"encoding/binary"
 	"image"
 	"image/draw"
@@ -14,21 +15,7 @@ import (
 // exifOrientation is the EXIF orientation (1–8) of a JPEG; 1 when it has
 // none or the EXIF cannot be read.
 func exifOrientation(data []byte) int {
-	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
-		return 1
-	}
-	for p := 2; p+4 <= len(data) && data[p] == 0xFF; {
-		marker, size := data[p+1], int(binary.BigEndian.Uint16(data[p+2:]))
-		if marker == 0xDA || size < 2 || p+2+size > len(data) { // image data, or a broken segment
-			return 1
-		}
-		seg := data[p+4 : p+2+size]
-		if marker == 0xE1 && len(seg) > 14 && string(seg[:6]) == "Exif\x00\x00" {
-			return tiffOrientation(seg[6:])
-		}
-		p += 2 + size
-	}
-	return 1
+	return scanJPEG(bytes.NewReader(data), int64(len(data))).orientation
 }
 
 // tiffOrientation reads tag 0x0112 from the first IFD of a TIFF header.

@@ -1,0 +1,5 @@
+//go:build race
+
+package imaging
+
+func init() { raceEnabled = true }
