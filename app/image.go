@@ -82,9 +82,11 @@ type NewImage struct {
 // ImageService keeps images and decides who may see and change them. Every
 // method acts as the user in ctx.
 type ImageService interface {
-	// Import checks that data is an image, makes its thumbnail and stores it
-	// on boardID ("" for uncategorized).
-	Import(ctx context.Context, boardID, fileName string, data []byte) (*Image, error)
+	// Import checks that r holds an image, makes its thumbnail and stores
+	// it on boardID ("" for uncategorized). It reads r to its end (or to
+	// the size limit) without holding it in memory: r may be an upload as
+	// it arrives, or an open file.
+	Import(ctx context.Context, boardID, fileName string, r io.Reader) (*Image, error)
 	// Add stores an image that is already checked (the engine's output).
 	Add(ctx context.Context, img NewImage) (*Image, error)
 	FindImage(ctx context.Context, name string) (*Image, error)

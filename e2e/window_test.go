@@ -131,7 +131,7 @@ func TestWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	asWendy := app.NewContextWithActor(context.Background(), &app.Actor{UserID: wendy.UserID, SessionID: app.TokenID(login.Token)})
-	if _, err := store.NewImageService(db).Import(asWendy, "", "mustard.png", picture); err != nil {
+	if _, err := store.NewImageService(db).Import(asWendy, "", "mustard.png", bytes.NewReader(picture)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

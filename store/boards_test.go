@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func (g *galleryStore) board(ctx context.Context, name string) *app.Board {
 func (g *galleryStore) img(ctx context.Context, boardID string) *app.Image {
 	g.t.Helper()
 	g.seed++
-	img, err := g.images.Import(ctx, boardID, "pic.png", accesstest.PNG(g.seed))
+	img, err := g.images.Import(ctx, boardID, "pic.png", bytes.NewReader(accesstest.PNG(g.seed)))
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestSharing(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.seed++
-		_, err := g.images.Import(bobCtx, b.BoardID, "x.png", accesstest.PNG(g.seed))
+		_, err := g.images.Import(bobCtx, b.BoardID, "x.png", bytes.NewReader(accesstest.PNG(g.seed)))
 		wantCode(t, err, app.EFORBIDDEN)
 		if _, err := g.boards.ShareBoard(annCtx, b.BoardID, bob.UserID, app.RoleEditor); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -109,7 +110,7 @@ func crashChild() {
 	ctx := app.NewContextWithActor(context.Background(), &app.Actor{UserID: l.User.UserID, SessionID: app.TokenID(l.Token)})
 	images := store.NewImageService(db)
 	for i := 0; ; i++ {
-		if _, err := images.Import(ctx, "", "crash.png", accesstest.PNG(i)); err != nil {
+		if _, err := images.Import(ctx, "", "crash.png", bytes.NewReader(accesstest.PNG(i))); err != nil {
 			fmt.Println("import:", err)
 			os.Exit(2)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -147,36 +148,84 @@ func (r *imageRecord) view(p imagePerms, owners *names) *app.Image {
 	return img
 }
 
-// Import checks that data is a PNG, JPEG or WebP image, makes its thumbnail
-// and stores it on boardID ("" for uncategorized).
-func (s *ImageService) Import(ctx context.Context, boardID, fileName string, data []byte) (*app.Image, error) {
-	// Check access before the work of decoding.
-	if err := s.checkCanAdd(ctx, boardID); err != nil {
-		return nil, err
-	}
-	info, img, err := imaging.Inspect(fileName, data, s.Limits)
+// Import checks that r holds a PNG, JPEG or WebP image, makes its thumbnail
+// and stores it on boardID ("" for uncategorized). The bytes go straight to
+// a temporary file beside the image's final place, and are checked and
+// thumbnailed from there: an upload is never held whole in memory, and the
+// decode waits for its share of the decode budget (see app/imaging). When r
+// is an open file (it has Stat), one over the size limit is refused before
+// a byte of it is copied.
+func (s *ImageService) Import(ctx context.Context, boardID, fileName string, r io.Reader) (*app.Image, error) {
+	// Check access before the work of receiving and decoding.
+	owner, err := s.adder(ctx, boardID)
 	if err != nil {
 		return nil, err
 	}
-	thumb, thumbType, err := imaging.EncodeThumbnail(imaging.Thumbnail(img, imaging.ThumbnailSize))
+	lim := s.Limits.WithDefaults()
+	if size, ok := fileSize(r); ok {
+		if err := imaging.CheckSize(fileName, size, lim); err != nil {
+			return nil, err
+		}
+	}
+	in, err := s.db.files.receive(kindImage, owner, r, lim.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	return s.Add(ctx, app.NewImage{
-		BoardID: boardID, OriginalName: imaging.CleanName(fileName), Data: data, ContentType: info.ContentType,
+	defer in.discard()
+	if in.size > lim.MaxBytes {
+		return nil, imaging.TooLarge(fileName, lim)
+	}
+	info, thumbImg, err := imaging.Import(ctx, fileName, in.f, in.size, lim)
+	if err != nil {
+		return nil, err
+	}
+	thumb, thumbType, err := imaging.EncodeThumbnail(thumbImg)
+	if err != nil {
+		return nil, err
+	}
+	ni := app.NewImage{
+		BoardID: boardID, OriginalName: imaging.CleanName(fileName), ContentType: info.ContentType,
 		Width: info.Width, Height: info.Height, Thumbnail: thumb, ThumbType: thumbType,
+	}
+	return s.add(ctx, ni, in.size, func(o, name string) error {
+		if o != owner {
+			return app.ErrNotSignedIn // the file was received for someone else
+		}
+		return in.commit(name)
 	})
 }
 
+// fileSize is the size of r when it is an open regular file.
+func fileSize(r io.Reader) (int64, bool) {
+	f, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return 0, false
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0, false
+	}
+	return fi.Size(), true
+}
+
 func (s *ImageService) checkCanAdd(ctx context.Context, boardID string) error {
-	return s.db.bolt.View(func(tx *bolt.Tx) error {
+	_, err := s.adder(ctx, boardID)
+	return err
+}
+
+// adder checks that the actor may add images to boardID, and returns who
+// they are: the owner of what they add.
+func (s *ImageService) adder(ctx context.Context, boardID string) (owner string, err error) {
+	err = s.db.bolt.View(func(tx *bolt.Tx) error {
 		actor, err := s.db.actingUser(ctx, tx)
 		if err != nil {
 			return err
 		}
+		owner = actor.UserID
 		_, err = addableBoard(tx, actor, boardID)
 		return err
 	})
+	return owner, err
 }
 
 // addableBoard finds the board the actor wants to add to; nil for uncategorized.
@@ -200,6 +249,14 @@ var extensions = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "i
 // synced, renamed into place), then the record, so that a record never
 // points at a missing file.
 func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, error) {
+	return s.add(ctx, ni, int64(len(ni.Data)), func(owner, name string) error {
+		return s.db.files.write(kindImage, owner, name, ni.Data)
+	})
+}
+
+// add stores an image of size bytes whose file writeImage puts in place as
+// the owner's name (ni.Data is not used): as Add says, the file first.
+func (s *ImageService) add(ctx context.Context, ni app.NewImage, size int64, writeImage func(owner, name string) error) (*app.Image, error) {
 	ext, ok := extensions[ni.ContentType]
 	if !ok {
 		return nil, app.Errorf(app.EINVALID, "Easel keeps PNG, JPEG and WebP images, not %s.", ni.ContentType)
@@ -223,7 +280,7 @@ func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, er
 	if err := files.intend(owner, name); err != nil {
 		return nil, err
 	}
-	if err := files.write(kindImage, owner, name, ni.Data); err != nil {
+	if err := writeImage(owner, name); err != nil {
 		return nil, err
 	}
 	if err := files.write(kindThumbnail, owner, name, ni.Thumbnail); err != nil {
@@ -249,7 +306,7 @@ func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, er
 		}
 		r := &imageRecord{
 			Name: name, Owner: owner, Width: ni.Width, Height: ni.Height, Created: s.db.now(),
-			Size: int64(len(ni.Data)), ContentType: ni.ContentType, ThumbType: ni.ThumbType,
+			Size: size, ContentType: ni.ContentType, ThumbType: ni.ThumbType,
 			OriginalName: ni.OriginalName, Seq: seq, Metadata: ni.Metadata,
 		}
 		if board != nil {

@@ -32,7 +32,7 @@ func TestImportBadInput(t *testing.T) {
 		"unknown board":         {"ok.png", png, "no-such-board", app.ENOTFOUND},
 		"path tricks are names": {"../../../etc/passwd.png", png, b.BoardID, ""},
 	} {
-		img, err := g.images.Import(ctx, tc.board, tc.file, tc.data)
+		img, err := g.images.Import(ctx, tc.board, tc.file, bytes.NewReader(tc.data))
 		if app.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want %q", name, err, tc.code)
 		}
@@ -43,7 +43,7 @@ func TestImportBadInput(t *testing.T) {
 	t.Run("ErrInvalid over the size cap, with nothing stored", func(t *testing.T) {
 		g.images.Limits.MaxBytes = int64(len(png) - 1)
 		defer func() { g.images.Limits.MaxBytes = 0 }()
-		_, err := g.images.Import(ctx, b.BoardID, "big.png", png)
+		_, err := g.images.Import(ctx, b.BoardID, "big.png", bytes.NewReader(png))
 		if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "limit") {
 			t.Fatalf("over the cap: %v", err)
 		}
@@ -223,7 +223,7 @@ func TestImageActions(t *testing.T) {
 		}
 		rc, _ := zr.File[0].Open()
 		data, _ := io.ReadAll(rc)
-		if _, err := g.images.Import(ctx, "", "again.png", data); err != nil {
+		if _, err := g.images.Import(ctx, "", "again.png", bytes.NewReader(data)); err != nil {
 			t.Fatalf("the zipped file is not the image: %v", err)
 		}
 	})

@@ -151,12 +151,25 @@ func (i *Images) importFile(ctx context.Context, boardID, path string) (*app.Ima
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, app.Errorf(app.EINVALID, "This is a folder; drop or pick the images in it.")
 	}
-	data, err := io.ReadAll(io.LimitReader(f, i.s.MaxImportBytes+1))
-	if err != nil {
-		return nil, app.Errorf(app.EINVALID, "Easel could not read this file.")
-	}
-	return i.s.svc.Images.Import(ctx, boardID, filepath.Base(path), data)
+	// The store copies the file as it reads it, never whole into memory,
+	// and refuses one over the size limit from its size alone.
+	return i.s.svc.Images.Import(ctx, boardID, filepath.Base(path), importFile{f})
 }
+
+// importFile is a file being imported: its read errors are in words (the
+// store passes them on as they are), and it has Stat, so that the store
+// knows its size before reading it.
+type importFile struct{ f *os.File }
+
+func (r importFile) Read(p []byte) (int, error) {
+	n, err := r.f.Read(p)
+	if err != nil && err != io.EOF {
+		err = app.Errorf(app.EINVALID, "Easel could not read this file.")
+	}
+	return n, err
+}
+
+func (r importFile) Stat() (os.FileInfo, error) { return r.f.Stat() }
 
 // saveZip asks where to save a zip of images and writes it there.
 func (s *Session) saveZip(ctx context.Context, title string, images []*app.Image) (string, error) {

@@ -1,6 +1,7 @@
 package desktop_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -29,7 +30,7 @@ func (panickyBoards) CreateBoard(context.Context, string) (*app.Board, error) {
 // panickyImages is the real image service but for Import and full images.
 type panickyImages struct{ app.ImageService }
 
-func (panickyImages) Import(context.Context, string, string, []byte) (*app.Image, error) {
+func (panickyImages) Import(context.Context, string, string, io.Reader) (*app.Image, error) {
 	panic("boom while importing")
 }
 
@@ -116,7 +117,7 @@ func TestPanicsGetTheGenericError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := real.Import(app.NewContextWithActor(context.Background(), actor), "", "b.png", accesstest.PNG(2))
+	img, err := real.Import(app.NewContextWithActor(context.Background(), actor), "", "b.png", bytes.NewReader(accesstest.PNG(2)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -220,9 +220,9 @@ type guardedImages struct {
 	s *Session
 }
 
-func (g guardedImages) Import(ctx context.Context, boardID, fileName string, data []byte) (_ *app.Image, err error) {
+func (g guardedImages) Import(ctx context.Context, boardID, fileName string, r io.Reader) (_ *app.Image, err error) {
 	defer g.s.recoverPanic("Images.Import", &err)
-	return g.ImageService.Import(ctx, boardID, fileName, data)
+	return g.ImageService.Import(ctx, boardID, fileName, r)
 }
 
 func (g guardedImages) Add(ctx context.Context, img app.NewImage) (_ *app.Image, err error) {

@@ -36,15 +36,25 @@ func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request) {
 		if part.FormName() != "file" {
 			continue
 		}
-		data, err := io.ReadAll(io.LimitReader(part, maxUpload+1))
-		if err != nil {
-			s.fail(w, app.Errorf(app.EINVALID, "The upload was cut off: %v", err))
-			return
-		}
-		img, err := s.svc.Images.Import(r.Context(), r.URL.Query().Get("board_id"), part.FileName(), data)
+		// The part goes to the store as it arrives: the store writes it to
+		// a temporary file, never holding it whole in memory.
+		img, err := s.svc.Images.Import(r.Context(), r.URL.Query().Get("board_id"), part.FileName(), uploadPart{part})
 		s.reply(w, http.StatusCreated, img, err)
 		return
 	}
+}
+
+// uploadPart is the file part of an upload, whose read errors (the client
+// stopped sending, or sent more than maxUpload) are in words: the store
+// passes them on as they are.
+type uploadPart struct{ r io.Reader }
+
+func (p uploadPart) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if err != nil && err != io.EOF {
+		err = app.Errorf(app.EINVALID, "The upload was cut off: %v", err)
+	}
+	return n, err
 }
 
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -146,7 +147,7 @@ func TestRenderActsAsTheOwner(t *testing.T) {
 	s.setup()
 	_, annCtx := s.user("ann@t.co")
 	_, bobCtx := s.user("bob@t.co")
-	private, err := s.images.Import(annCtx, "", "secret.png", accesstest.PNG(1))
+	private, err := s.images.Import(annCtx, "", "secret.png", bytes.NewReader(accesstest.PNG(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +350,7 @@ func TestEditAnImageWorkflow(t *testing.T) {
 	s := openStudio(t, t.TempDir(), true)
 	s.setup()
 	_, bobCtx := s.user("bob@t.co")
-	photo, err := s.images.Import(bobCtx, "", "photo.png", accesstest.PNG(3))
+	photo, err := s.images.Import(bobCtx, "", "photo.png", bytes.NewReader(accesstest.PNG(3)))
 	if err != nil {
 		t.Fatal(err)
 	}
