@@ -18,6 +18,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"    // 401: sign in first
 	EUNSUPPORTED  = "unsupported"     // 415: the body is not in the form the route takes
 	EUNAVAILABLE  = "already_running" // another Easel holds the data folder
+	ENOSPACE      = "disk_full"       // 507: the disk holding the data folder is full
+	EREADONLY     = "read_only"       // 507: the data folder cannot be written to
+	EDAMAGED      = "damaged"         // the database is damaged or missing: Easel will not start on it
 )
 
 // Error is the one error type the services return. Message is written for the
@@ -111,6 +114,8 @@ func HTTPStatus(code string) int {
 		return 429
 	case EUNAVAILABLE:
 		return 503
+	case ENOSPACE, EREADONLY:
+		return 507 // Insufficient Storage: the request was fine, saving it was not possible
 	}
 	return 500
 }

@@ -4,10 +4,10 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"easel/app"
@@ -23,7 +23,7 @@ const lockTimeout = 500 * time.Millisecond
 
 // DB is an open Easel store.
 type DB struct {
-	bolt  *bolt.DB
+	bolt  *boltDB
 	dir   string
 	files *Files
 
@@ -33,22 +33,24 @@ type DB struct {
 
 // Open opens (creating if needed) the store in dir and brings its schema up
 // to date. A second Easel on the same folder gets an EUNAVAILABLE error at
-// once instead of waiting forever.
+// once instead of waiting forever. Open refuses, with words that say what
+// to do, a folder it cannot write to (EREADONLY), a full disk when the
+// schema needs writing (ENOSPACE), a database file that is damaged, and a
+// missing or empty one beside images (EDAMAGED): none of them is touched.
 func Open(dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", err)
+		return nil, diskError(dir, fmt.Errorf("create data folder: %w", err))
 	}
 	// MkdirAll leaves an existing folder's mode alone; the data is private.
 	if err := os.Chmod(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("secure data folder: %w", err)
+		return nil, diskError(dir, fmt.Errorf("secure data folder: %w", err))
 	}
-	path := filepath.Join(dir, FileName)
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, app.Errorf(app.EUNAVAILABLE, "Easel is already running with the data in %s. Use the window that is open, or close it first.", dir)
+	if err := refuseLostDatabase(dir); err != nil {
+		return nil, err
 	}
+	b, err := openChecked(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
 	db := &DB{bolt: b, dir: dir, Now: time.Now}
 	if err := db.start(); err != nil {
@@ -59,19 +61,39 @@ func Open(dir string) (*DB, error) {
 }
 
 // start brings the schema up to date and repairs what a crash may have left.
+// It runs only on a file that passed openChecked, so the sweep of unclaimed
+// files trusts what the records say.
 func (db *DB) start() error {
-	if err := db.migrate(); err != nil {
-		return err
+	// A store already at this schema opens without writing a byte, so Easel
+	// still starts on a full disk and shows people their work.
+	if current, err := db.schemaIsCurrent(); err != nil || !current {
+		if err := db.migrate(); err != nil {
+			return err
+		}
 	}
-	if err := db.sweepExpiredSessions(); err != nil {
+	// Dropping expired sessions can wait for a disk with room.
+	if err := db.sweepExpiredSessions(); err != nil && app.ErrorCode(err) != app.ENOSPACE {
 		return err
 	}
 	files, err := openFiles(db.dir)
 	if err != nil {
-		return fmt.Errorf("open the image folders: %w", err)
+		return diskError(db.dir, fmt.Errorf("open the image folders: %w", err))
 	}
 	db.files = files
 	return db.recoverFiles()
+}
+
+// schemaIsCurrent reports whether the store is at this Easel's schema.
+func (db *DB) schemaIsCurrent() (bool, error) {
+	current := false
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			v := meta.Get(keySchemaVersion)
+			current = len(v) == 8 && binary.BigEndian.Uint64(v) == uint64(len(migrations))
+		}
+		return nil
+	})
+	return current, err
 }
 
 // Close releases the file for the next Easel.

@@ -8,18 +8,23 @@ import (
 
 // recoverFiles removes image files that no record claims, after a crash
 // between writing a file and committing its record (or between deleting a
-// record and its file).
+// record and its file). A record that cannot be read keeps every file:
+// the sweep is skipped, logged, and tried again at the next start.
 func (db *DB) recoverFiles() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		removed, err := db.files.recover(func(owner, name string) bool {
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		removed, err := db.files.recover(func(owner, name string) (bool, error) {
 			r, err := getImage(tx, name)
-			return err != nil || (r != nil && r.Owner == owner) // keep what cannot be checked
+			return r != nil && r.Owner == owner, err
 		})
 		if removed > 0 {
 			slog.Info("removed files left by an interrupted import or deletion", "files", removed)
 		}
 		return err
 	})
+	if err != nil {
+		slog.Warn("skipped the sweep of files left by an interrupted import; they are kept", "err", err)
+	}
+	return nil
 }
 
 // intendRemoval names files in the journal before the transaction that

@@ -54,7 +54,8 @@ func (f *Files) path(kind, owner, name string) string {
 }
 
 // intend names in the journal (synced) the files about to be written or deleted.
-func (f *Files) intend(owner string, names ...string) error {
+func (f *Files) intend(owner string, names ...string) (err error) {
+	defer func() { err = diskError(f.root, err) }() // a full or read-only disk in words
 	var b strings.Builder
 	for _, n := range names {
 		fmt.Fprintf(&b, "%s/%s\n", owner, n)
@@ -68,7 +69,8 @@ func (f *Files) intend(owner string, names ...string) error {
 }
 
 // write stores data as kind/owner/name: temporary name, sync, rename, sync folder.
-func (f *Files) write(kind, owner, name string, data []byte) error {
+func (f *Files) write(kind, owner, name string, data []byte) (err error) {
+	defer func() { err = diskError(f.root, err) }() // a full or read-only disk in words
 	dir := filepath.Join(f.root, kind, owner)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -117,26 +119,40 @@ func (f *Files) remove(owner, name string) error {
 }
 
 // recover removes the journal's files that no record claims, and temporary
-// files left by a crash, then empties the journal. It runs in Open, before
-// anything else can write.
-func (f *Files) recover(claimed func(owner, name string) bool) (removed int, err error) {
+// files left by a crash, then empties the journal. It runs in Open, after
+// the database passed its check and before anything else can write.
+// claimed reports whether a record refers to owner/name; when it cannot
+// tell for any name, recover removes none of them and keeps the journal
+// for a later start: a file is deleted only on a record's clear absence.
+func (f *Files) recover(claimed func(owner, name string) (bool, error)) (removed int, err error) {
 	if _, err := f.journal.Seek(0, io.SeekStart); err != nil {
 		return 0, err
 	}
+	type ref struct{ owner, name string }
+	var unclaimed []ref
 	sc := bufio.NewScanner(f.journal)
 	for sc.Scan() {
 		owner, name, ok := strings.Cut(sc.Text(), "/")
-		if !ok || claimed(owner, name) {
+		if !ok || !safeName(owner) || !safeName(name) {
 			continue
 		}
-		for _, kind := range []string{kindImage, kindThumbnail} {
-			if os.Remove(f.path(kind, owner, name)) == nil {
-				removed++
-			}
+		c, err := claimed(owner, name)
+		if err != nil {
+			return 0, fmt.Errorf("check %s/%s against the records: %w", owner, name, err)
+		}
+		if !c {
+			unclaimed = append(unclaimed, ref{owner, name})
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return removed, err
+		return 0, err
+	}
+	for _, r := range unclaimed {
+		for _, kind := range []string{kindImage, kindThumbnail} {
+			if os.Remove(f.path(kind, r.owner, r.name)) == nil {
+				removed++
+			}
+		}
 	}
 	for _, kind := range []string{kindImage, kindThumbnail} {
 		temps, _ := filepath.Glob(filepath.Join(f.root, kind, "*", ".incoming-*"))
@@ -150,6 +166,12 @@ func (f *Files) recover(claimed func(owner, name string) bool) (removed int, err
 		return removed, err
 	}
 	return removed, f.journal.Sync()
+}
+
+// safeName: one path element, so a damaged journal line cannot point
+// outside the image folders.
+func safeName(s string) bool {
+	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, `/\`)
 }
 
 func syncDir(dir string) error {

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"easel/app"
+)
+
+// diskError turns the operating system's "the disk is full" and "you may
+// not write here" into coded errors whose words tell the person what
+// happened to which folder and what to do; any other error is returned as
+// it is. The system's own error stays wrapped inside, for the log.
+//
+// It is the one place that knows these cases: the store's write
+// transactions (boltDB.Update), the image-file writes (Files) and opening
+// the data folder all pass their errors through it.
+func diskError(dir string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var coded *app.Error
+	if errors.As(err, &coded) {
+		return err // already in words, perhaps by a deeper call
+	}
+	var words *app.Error
+	switch {
+	case isDiskFull(err):
+		words = app.Errorf(app.ENOSPACE, "The disk that holds Easel's data (%s) is full, so this was not saved. "+
+			"Free some space on that disk, then try again; what was saved before is safe.", dir)
+	case isReadOnly(err):
+		words = app.Errorf(app.EREADONLY, "Easel cannot save anything: its data folder %s is on a disk that is read-only. "+
+			"Make that disk writable again (for a removable disk: check it, then mount it read-write), "+
+			"or start Easel with another data folder (--data DIR).", dir)
+	case errors.Is(err, fs.ErrPermission):
+		words = app.Errorf(app.EREADONLY, "Easel is not allowed to write to its data folder %s. "+
+			"Give your account write permission on that folder and everything in it (it should be yours, mode 700), "+
+			"or start Easel with another data folder (--data DIR).", dir)
+	default:
+		return err
+	}
+	slog.Warn("a write to the data folder failed", "folder", dir, "code", words.Code, "err", err)
+	return fmt.Errorf("%w (%w)", words, err)
+}
