@@ -31,6 +31,7 @@ var migrations = []func(tx *bolt.Tx, db *DB) error{
 	migrateUsers,
 	migrateBoards,
 	migrateQueue,
+	migrateQueueCounts,
 }
 
 // SchemaVersion is the version a store has after Open.
@@ -121,4 +122,19 @@ func migrateQueue(tx *bolt.Tx, db *DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateQueueCounts (4) counts the queue's items by status, everyone's
+// and each owner's, so that its status no longer decodes every item.
+func migrateQueueCounts(tx *bolt.Tx, db *DB) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketQueueCounts); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
+		var r itemRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		return countItem(tx, r.Owner, "", r.Status)
+	})
 }

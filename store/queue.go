@@ -196,39 +196,11 @@ func (s *QueueService) Status(ctx context.Context) (*app.QueueStatusReport, erro
 		}
 		rep.Processor.IsStarted = true
 		rep.Processor.IsPaused = queuePaused(tx)
-		return tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
-			var r struct {
-				Owner  string          `json:"owner"`
-				Status app.QueueStatus `json:"status"`
-			}
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			count(&rep.Queue, r.Status)
-			if r.Owner == actor.UserID {
-				count(&rep.Mine, r.Status)
-			}
-			return nil
-		})
+		rep.Queue, rep.Mine = queueCounts(tx, ""), queueCounts(tx, actor.UserID)
+		return nil
 	})
 	rep.Processor.IsProcessing = rep.Queue.InProgress > 0
 	return rep, err
-}
-
-func count(c *app.QueueCounts, s app.QueueStatus) {
-	c.Total++
-	switch s {
-	case app.StatusPending:
-		c.Pending++
-	case app.StatusInProgress:
-		c.InProgress++
-	case app.StatusCompleted:
-		c.Completed++
-	case app.StatusFailed:
-		c.Failed++
-	case app.StatusCanceled:
-		c.Canceled++
-	}
 }
 
 // CancelItem cancels a pending or running item: its owner or an admin. A

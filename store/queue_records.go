@@ -82,6 +82,9 @@ func pendingKey(r *itemRecord) []byte {
 
 // setStatus moves r to status, keeping the pending and running indexes true.
 func setStatus(tx *bolt.Tx, r *itemRecord, status app.QueueStatus, now time.Time) error {
+	if err := countItem(tx, r.Owner, r.Status, status); err != nil {
+		return err
+	}
 	if r.Status == app.StatusPending {
 		if err := tx.Bucket(bucketQueuePending).Delete(pendingKey(r)); err != nil {
 			return err
@@ -112,6 +115,9 @@ func setStatus(tx *bolt.Tx, r *itemRecord, status app.QueueStatus, now time.Time
 
 // deleteItem removes r and its index entries.
 func deleteItem(tx *bolt.Tx, r *itemRecord) error {
+	if err := countItem(tx, r.Owner, r.Status, ""); err != nil {
+		return err
+	}
 	if err := tx.Bucket(bucketQueuePending).Delete(pendingKey(r)); err != nil {
 		return err
 	}
