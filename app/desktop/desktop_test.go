@@ -111,9 +111,9 @@ func TestEveryBoundMethodIsAuthenticated(t *testing.T) {
 	}
 }
 
-// TestFrontendCallsExist keeps the page's api module and the bound methods in step.
+// TestFrontendCallsExist keeps the page's table of calls and the bound methods in step.
 func TestFrontendCallsExist(t *testing.T) {
-	src, err := os.ReadFile("../../frontend/src/lib/api.ts")
+	src, err := os.ReadFile("../../frontend/src/lib/api/calls.ts")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,13 +125,13 @@ func TestFrontendCallsExist(t *testing.T) {
 			bound[typ.Elem().Name()+"."+typ.Method(i).Name] = true
 		}
 	}
-	calls := regexp.MustCompile(`callWails(?:<[^>]*>)?\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]`).FindAllStringSubmatch(string(src), -1)
-	if len(calls) < 10 {
-		t.Fatalf("found only %d bound calls in api.ts; has its calling convention changed?", len(calls))
+	calls := regexp.MustCompile(`\bbound:\s*['"](\w+)\.(\w+)['"]`).FindAllStringSubmatch(string(src), -1)
+	if len(calls) < 40 {
+		t.Fatalf("found only %d bound calls in calls.ts; has the table's shape changed?", len(calls))
 	}
 	for _, c := range calls {
 		if !bound[c[1]+"."+c[2]] {
-			t.Errorf("api.ts calls %s.%s, which is not bound", c[1], c[2])
+			t.Errorf("calls.ts calls %s.%s, which is not bound", c[1], c[2])
 		}
 	}
 }

@@ -24,6 +24,7 @@ var bridge = []tsgen.Decl{
 	tsgen.Input[app.UserUpdate]("UserUpdate"),
 	tsgen.Input[app.ProfileUpdate]("ProfileUpdate"),
 	tsgen.Struct[desktop.LockedEvent]("LockedEvent"),
+	tsgen.Const("EVENT_LOCKED", desktop.EventLocked, "desktop.EventLocked: the window's idle lock signed it out (a LockedEvent)."),
 
 	// ---- boards and sharing
 	tsgen.Union("Visibility", app.VisibilityPrivate, app.VisibilityShared, app.VisibilityPublic),
@@ -40,6 +41,7 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[app.Skipped]("Skipped"),
 
 	// ---- images
+	tsgen.Const("UNCATEGORIZED", app.NoBoard, "app.NoBoard: the board id of images with no board, in listings."),
 	tsgen.Struct[app.Image]("Image").Field("Metadata", "ImageMetadata"),
 	tsgen.Struct[app.ImagePage]("ImagePage"),
 	tsgen.Input[app.ImageFilter]("ImageFilter"),
@@ -47,6 +49,7 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[desktop.ImportReport]("ImportResult"),
 	tsgen.Struct[desktop.Refusal]("Refusal"),
 	tsgen.Struct[desktop.ImportProgress]("ImportProgress"),
+	tsgen.Const("EVENT_IMPORT_PROGRESS", desktop.EventImportProgress, "desktop.EventImportProgress: how far the window's import is (an ImportProgress)."),
 	// Recorded by save_image; the image's metadata as it was stored.
 	tsgen.Struct[engine.Metadata]("ImageMetadata").Field("Graph", "Graph"),
 
@@ -56,7 +59,9 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[engine.FieldSpec]("FieldSpec").Field("Kind", "FieldKind"),
 	tsgen.Union("FieldKind", engine.KindInt, engine.KindFloat, engine.KindString, engine.KindBool,
 		engine.KindColor, engine.KindImage, engine.KindBoard, engine.KindEnum),
-	tsgen.RawFor[engine.Graph]("Graph", "{ nodes: Record<string, GraphNode> | null; edges: GraphEdge[] }",
+	// Nodes are never null: engine.Validate refuses a graph without nodes
+	// before it is queued, and the built-in workflows all have theirs.
+	tsgen.RawFor[engine.Graph]("Graph", "{ nodes: Record<string, GraphNode>; edges: GraphEdge[] }",
 		"engine.Graph: its MarshalJSON writes a graph without edges as \"edges\": []."),
 	tsgen.Raw("GraphNode", "{ id: string; type: string } & Record<string, unknown>",
 		"A node of engine.Graph (a map in Go): its id, its type, and the values of its fields."),
@@ -64,6 +69,7 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[engine.EdgeEnd]("EdgeEnd"),
 
 	// ---- the render queue
+	tsgen.Const("DEFAULT_QUEUE", app.DefaultQueue, "app.DefaultQueue: the one queue, as the routes name it."),
 	tsgen.Union("QueueStatus", app.StatusPending, app.StatusInProgress, app.StatusCompleted, app.StatusFailed, app.StatusCanceled),
 	tsgen.Struct[app.Batch]("Batch").Field("Graph", "Graph"),
 	tsgen.Struct[app.BatchDatum]("BatchDatum"),
@@ -74,6 +80,7 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[app.QueueStatusReport]("QueueStatusReport"),
 	tsgen.Union("QueueEventType", app.EventItemStatus, app.EventItemDeleted, app.EventNodeProgress, app.EventImageSaved, app.EventProcessor),
 	tsgen.Struct[app.QueueEvent]("QueueEvent").Field("Type", "QueueEventType"),
+	tsgen.Const("EVENT_QUEUE", desktop.EventQueue, "desktop.EventQueue: a QueueEvent, pushed to the window."),
 
 	// ---- studio settings
 	tsgen.Struct[app.Settings]("Settings"),

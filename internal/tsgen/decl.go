@@ -12,21 +12,22 @@ import (
 )
 
 // Decl is one TypeScript declaration: a Go struct as an interface, a Go
-// string type (or plain strings) as a union of literals, or a shape Go's
-// reflection cannot see, written by hand.
+// string type (or plain strings) as a union of literals, a shape Go's
+// reflection cannot see, written by hand, or a string constant.
 type Decl struct {
 	// Name is the TypeScript name.
 	Name string
 	// Go is the Go type declared; nil for a hand-written shape or a union
 	// of plain strings, which only overrides refer to.
 	Go reflect.Type
-	// Input marks a struct that Go only decodes (a request): absent fields
-	// are what the UI leaves out, so pointer fields are optional.
+	// Input marks a struct that Go only decodes (a request): every field
+	// is optional, and none is null.
 	Input bool
 
 	values    []string          // a union's literals
 	raw       string            // a hand-written shape
-	why       string            // why a shape is hand-written
+	why       string            // why a shape is hand-written, or what a constant is
+	constant  *string           // a constant's value
 	overrides map[string]string // Go field name -> TypeScript type
 }
 
@@ -38,8 +39,9 @@ func Struct[T any](name string) Decl {
 }
 
 // Input declares the Go struct T, which Go only decodes, as an interface
-// named name: pointer fields ("nil leaves it as it is") and omitempty
-// fields are optional, and nothing is null.
+// named name. encoding/json leaves a field the JSON lacks at its zero value
+// (for a pointer, nil: "leave it as it is"), so every field is optional;
+// the UI sends no nulls, so none is null.
 func Input[T any](name string) Decl {
 	d := Struct[T](name)
 	d.Input = true
@@ -73,6 +75,12 @@ func RawFor[T any](name, ts, why string) Decl {
 	d := Raw(name, ts, why)
 	d.Go = reflect.TypeFor[T]()
 	return d
+}
+
+// Const declares a string constant of Go's (an event's name, say) as a
+// TypeScript constant; doc names it in Go and says what it is.
+func Const(name, value, doc string) Decl {
+	return Decl{Name: name, constant: &value, why: doc}
 }
 
 // Field gives the Go field (by its Go name) a more precise TypeScript type

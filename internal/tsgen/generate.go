@@ -73,6 +73,8 @@ func (g *gen) fail(format string, args ...any) {
 
 func (g *gen) decl(b *strings.Builder, d Decl) {
 	switch {
+	case d.constant != nil:
+		fmt.Fprintf(b, "/** %s */\nexport const %s = %s;\n", d.why, d.Name, quote(*d.constant))
 	case d.raw != "":
 		fmt.Fprintf(b, "/** %s */\nexport type %s = %s;\n", d.why, d.Name, d.raw)
 	case d.values != nil:
@@ -121,7 +123,7 @@ func (g *gen) field(f field, input bool, where string) string {
 	optional := f.omitzero || f.viaPointer || (f.omitempty && emptiable(k))
 	null := false
 	if input {
-		optional = optional || k == reflect.Pointer
+		optional = true
 	} else {
 		null = nilable && !(f.omitempty || f.omitzero) && ts != "unknown"
 	}

@@ -54,6 +54,7 @@ var decls = []Decl{
 	Union[color]("Color", "red", "blue"),
 	Struct[sample]("Sample").Field("Shaped", "{ x: number }"),
 	Input[request]("Request"),
+	Const("EVENT", "thing:happened", "The event's name."),
 }
 
 func generate(t *testing.T, ds ...Decl) string {
@@ -88,6 +89,9 @@ func TestShapes(t *testing.T) {
 	if !strings.Contains(ts, "export type Color = 'red' | 'blue';") {
 		t.Errorf("union missing:\n%s", ts)
 	}
+	if !strings.Contains(ts, "/** The event's name. */\nexport const EVENT = 'thing:happened';") {
+		t.Errorf("constant missing:\n%s", ts)
+	}
 	got := members(t, ts, "Sample")
 	want := map[string]string{
 		"id":         "string",
@@ -120,8 +124,8 @@ func TestShapes(t *testing.T) {
 		t.Errorf("Sample has %d members, want %d: %v", len(got), len(want), got)
 	}
 	req := members(t, ts, "Request")
-	if req["name?"] != "string" || req["tags"] != "string[]" || req["keep"] != "boolean" {
-		t.Errorf("Request = %v: a request's pointers are optional and nothing is null", req)
+	if req["name?"] != "string" || req["tags?"] != "string[]" || req["keep?"] != "boolean" {
+		t.Errorf("Request = %v: a request's fields are optional and none is null", req)
 	}
 }
 

@@ -37,18 +37,18 @@ export interface Preferences {
 
 /** app.Credentials, which Go only decodes */
 export interface Credentials {
-  email: string;
+  email?: string;
   user_id?: string;
-  password: string;
-  remember_me: boolean;
+  password?: string;
+  remember_me?: boolean;
 }
 
 /** app.NewUser, which Go only decodes */
 export interface NewUser {
-  email: string;
-  display_name: string;
-  password: string;
-  is_admin: boolean;
+  email?: string;
+  display_name?: string;
+  password?: string;
+  is_admin?: boolean;
 }
 
 /** app.UserUpdate, which Go only decodes */
@@ -71,6 +71,9 @@ export interface LockedEvent {
   user_id: string;
   reason: string;
 }
+
+/** desktop.EventLocked: the window's idle lock signed it out (a LockedEvent). */
+export const EVENT_LOCKED = 'session:locked';
 
 /** app.Visibility */
 export type Visibility = 'private' | 'shared' | 'public';
@@ -106,10 +109,10 @@ export interface BoardUpdate {
 
 /** app.BoardFilter, which Go only decodes */
 export interface BoardFilter {
-  include_archived: boolean;
-  offset: number;
-  limit: number;
-  all: boolean;
+  include_archived?: boolean;
+  offset?: number;
+  limit?: number;
+  all?: boolean;
 }
 
 /** app.BoardPage */
@@ -144,6 +147,9 @@ export interface Skipped {
   reason: string;
 }
 
+/** app.NoBoard: the board id of images with no board, in listings. */
+export const UNCATEGORIZED = 'none';
+
 /** app.Image */
 export interface Image {
   image_name: string;
@@ -176,11 +182,11 @@ export interface ImagePage {
 
 /** app.ImageFilter, which Go only decodes */
 export interface ImageFilter {
-  board_id: string;
-  user_id: string;
-  cursor: string;
-  offset: number;
-  limit: number;
+  board_id?: string;
+  user_id?: string;
+  cursor?: string;
+  offset?: number;
+  limit?: number;
 }
 
 /** app.ImageUpdate, which Go only decodes */
@@ -206,6 +212,9 @@ export interface ImportProgress {
   total: number;
   file_name: string;
 }
+
+/** desktop.EventImportProgress: how far the window's import is (an ImportProgress). */
+export const EVENT_IMPORT_PROGRESS = 'import:progress';
 
 /** engine.Metadata */
 export interface ImageMetadata {
@@ -260,7 +269,7 @@ export interface FieldSpec {
 export type FieldKind = 'int' | 'float' | 'string' | 'bool' | 'color' | 'image' | 'board' | 'enum';
 
 /** engine.Graph: its MarshalJSON writes a graph without edges as "edges": []. */
-export type Graph = { nodes: Record<string, GraphNode> | null; edges: GraphEdge[] };
+export type Graph = { nodes: Record<string, GraphNode>; edges: GraphEdge[] };
 
 /** A node of engine.Graph (a map in Go): its id, its type, and the values of its fields. */
 export type GraphNode = { id: string; type: string } & Record<string, unknown>;
@@ -276,6 +285,9 @@ export interface EdgeEnd {
   node_id: string;
   field: string;
 }
+
+/** app.DefaultQueue: the one queue, as the routes name it. */
+export const DEFAULT_QUEUE = 'default';
 
 /** app.QueueStatus */
 export type QueueStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'canceled';
@@ -363,6 +375,9 @@ export interface QueueEvent {
   image_name?: string;
   board_id?: string;
 }
+
+/** desktop.EventQueue: a QueueEvent, pushed to the window. */
+export const EVENT_QUEUE = 'queue:event';
 
 /** app.Settings */
 export interface Settings {

@@ -1,0 +1,256 @@
+// The one table of calls between the web UI and Go. Each call is here once,
+// with both of its ways in: the method bound into the window (app/desktop,
+// reached as window.go.desktop.<Struct>.<Method>) and the route of `easel
+// serve` (app/httpapi/routes.go), with where its arguments go in each.
+// transport.ts makes the calls; the domain modules (auth.ts, boards.ts, …)
+// give them names and tidy what comes back. app/desktop's
+// TestFrontendCallsExist checks every `bound` here against the bound methods.
+
+import type * as T from '../types.gen';
+import { DEFAULT_QUEUE } from '../types.gen';
+import { keepToken } from './transport';
+
+/** The structs app/desktop binds (Session.Bindings). */
+export type Struct = 'Auth' | 'Users' | 'Boards' | 'Images' | 'Queue' | 'Settings';
+
+/** How a call maps onto a route under /api/v1. */
+export interface Route<A extends unknown[], R> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The path, with the arguments that go in it and in its query. */
+  path: (...args: A) => string;
+  /** The JSON body, for a route that takes one. */
+  body?: (...args: A) => unknown;
+  /** The multipart body, for a route that takes a file (sent with upload progress). */
+  form?: (...args: A) => FormData;
+  /** What the bound method returns, for a route that wraps it in an object. */
+  reply?: (answer: never) => R;
+  /**
+   * 'file': the answer is a file the browser saves (resolves to "");
+   * 'link': the browser opens the path itself, with the session cookie (resolves to "").
+   * Otherwise the answer is JSON.
+   */
+  answer?: 'file' | 'link';
+}
+
+/** One call: A are its arguments, R what it resolves to. */
+export interface Call<A extends unknown[], R> {
+  /** The bound method, "Struct.Method"; absent for a call only a browser makes. */
+  bound?: `${Struct}.${string}`;
+  /** The bound method's arguments, when they are not the call's as they are. */
+  args?: (...args: A) => unknown[];
+  /** The route; absent for a call only the window makes. */
+  http?: Route<A, R>;
+  /**
+   * A 401 is an answer, not news (see CallOptions.quiet): the calls that work
+   * signed out (desktop.PublicMethods, httpapi.PublicRoutes) and those that
+   * end the session themselves.
+   */
+  quiet?: boolean;
+  /** Never set: it carries R, which only `reply` would otherwise mention. */
+  readonly result?: R;
+}
+
+const call = <A extends unknown[], R>(c: Call<A, R>): Call<A, R> => c;
+const enc = encodeURIComponent;
+
+const QUEUE = `/queue/${DEFAULT_QUEUE}`;
+
+/** What a browser signs in with; the window signs in by profile tile (user_id). */
+export type LoginRequest = Pick<T.Credentials, 'email' | 'user_id'> & Required<Pick<T.Credentials, 'password' | 'remember_me'>>;
+/** The first administrator. */
+export type SetupRequest = Required<Pick<T.NewUser, 'email' | 'display_name' | 'password'>>;
+
+/** What `easel serve` answers where the window's method returns less (httpapi writes these as maps). */
+type SetupReply = { success: boolean; user: T.User };
+type LoginReply = { token: string; user: T.User; expires_in: number };
+type RetryReply = { queue_id: string; retried_item_ids: number[] | null } | undefined;
+type CountReply = { deleted: number } | undefined;
+
+const imageNames = (names: string[]) => ({ image_names: names });
+
+export const calls = {
+  // ---- signing in, and the signed-in user's own profile
+  status: call<[], T.AuthStatus>({ bound: 'Auth.Status', http: { method: 'GET', path: () => '/auth/status' }, quiet: true }),
+  setup: call<[req: SetupRequest], T.User>({
+    bound: 'Auth.Setup',
+    http: { method: 'POST', path: () => '/auth/setup', body: (req) => req, reply: (r: SetupReply) => r.user },
+    quiet: true,
+  }),
+  profileTiles: call<[], T.ProfileTile[] | null>({ bound: 'Auth.ProfileTiles', quiet: true }),
+  login: call<[req: LoginRequest], T.User>({
+    bound: 'Auth.Login',
+    args: (req) => [{ email: req.email ?? '', user_id: req.user_id ?? '', password: req.password, remember_me: req.remember_me }],
+    http: {
+      method: 'POST',
+      path: () => '/auth/login',
+      body: (req) => ({ email: req.email ?? '', password: req.password, remember_me: req.remember_me }),
+      reply: (r: LoginReply) => {
+        keepToken(r.token);
+        return r.user;
+      },
+    },
+    quiet: true,
+  }),
+  // A browser's logout also ends the cookie's session, token or not (the route takes the cookie).
+  logout: call<[], unknown>({ bound: 'Auth.Logout', http: { method: 'POST', path: () => '/auth/logout' }, quiet: true }),
+  lock: call<[], unknown>({ bound: 'Auth.Lock', quiet: true }),
+  touch: call<[], unknown>({ bound: 'Auth.Touch' }),
+  me: call<[], T.User>({ bound: 'Auth.Me', http: { method: 'GET', path: () => '/auth/me' } }),
+  updateMe: call<[upd: T.ProfileUpdate], T.User>({
+    bound: 'Auth.UpdateMe',
+    http: { method: 'PATCH', path: () => '/auth/me', body: (upd) => upd },
+  }),
+  preferences: call<[], T.Preferences>({ bound: 'Auth.Preferences', http: { method: 'GET', path: () => '/auth/me/preferences' } }),
+  setPreferences: call<[p: T.Preferences], T.Preferences>({
+    bound: 'Auth.SetPreferences',
+    http: { method: 'PUT', path: () => '/auth/me/preferences', body: (p) => p },
+  }),
+
+  // ---- profiles (admins)
+  listUsers: call<[], T.User[] | null>({ bound: 'Users.List', http: { method: 'GET', path: () => '/auth/users' } }),
+  createUser: call<[u: T.NewUser], T.User>({ bound: 'Users.Create', http: { method: 'POST', path: () => '/auth/users', body: (u) => u } }),
+  updateUser: call<[userId: string, upd: T.UserUpdate], T.User>({
+    bound: 'Users.Update',
+    http: { method: 'PATCH', path: (userId) => `/auth/users/${enc(userId)}`, body: (_, upd) => upd },
+  }),
+  deleteUser: call<[userId: string], unknown>({
+    bound: 'Users.Delete',
+    http: { method: 'DELETE', path: (userId) => `/auth/users/${enc(userId)}` },
+  }),
+
+  // ---- the studio's settings
+  settings: call<[], T.Settings>({ bound: 'Settings.Get', http: { method: 'GET', path: () => '/settings' } }),
+  updateSettings: call<[upd: T.SettingsUpdate], T.Settings>({
+    bound: 'Settings.Update',
+    http: { method: 'PATCH', path: () => '/settings', body: (upd) => upd },
+  }),
+
+  // ---- boards and sharing
+  listBoards: call<[includeArchived: boolean], T.Board[] | null>({
+    bound: 'Boards.List',
+    args: (includeArchived) => [{ all: true, include_archived: includeArchived } satisfies T.BoardFilter],
+    http: { method: 'GET', path: (includeArchived) => `/boards/?all=true&include_archived=${includeArchived}` },
+  }),
+  createBoard: call<[name: string], T.Board>({
+    bound: 'Boards.Create',
+    http: { method: 'POST', path: (name) => `/boards/?board_name=${enc(name)}` },
+  }),
+  getBoard: call<[boardId: string], T.Board>({ bound: 'Boards.Get', http: { method: 'GET', path: (boardId) => `/boards/${enc(boardId)}` } }),
+  updateBoard: call<[boardId: string, upd: T.BoardUpdate], T.Board>({
+    bound: 'Boards.Update',
+    http: { method: 'PATCH', path: (boardId) => `/boards/${enc(boardId)}`, body: (_, upd) => upd },
+  }),
+  deleteBoard: call<[boardId: string, includeImages: boolean], T.BulkResult | null>({
+    bound: 'Boards.Delete',
+    http: { method: 'DELETE', path: (boardId, includeImages) => `/boards/${enc(boardId)}?include_images=${includeImages}` },
+  }),
+  listShares: call<[boardId: string], T.Share[] | null>({
+    bound: 'Boards.Shares',
+    http: { method: 'GET', path: (boardId) => `/boards/${enc(boardId)}/shares` },
+  }),
+  shareBoard: call<[boardId: string, userId: string, role: T.ShareRole], T.Share>({
+    bound: 'Boards.Share',
+    http: { method: 'POST', path: (boardId) => `/boards/${enc(boardId)}/shares`, body: (_, userId, role) => ({ user_id: userId, role }) },
+  }),
+  unshareBoard: call<[boardId: string, userId: string], unknown>({
+    bound: 'Boards.Unshare',
+    http: { method: 'DELETE', path: (boardId, userId) => `/boards/${enc(boardId)}/shares/${enc(userId)}` },
+  }),
+  shareCandidates: call<[boardId: string], T.ProfileTile[] | null>({
+    bound: 'Boards.ShareCandidates',
+    http: { method: 'GET', path: (boardId) => `/boards/${enc(boardId)}/share_candidates` },
+  }),
+  // The window asks where to save and resolves to the path ("" if cancelled).
+  downloadBoard: call<[boardId: string], string | null>({
+    bound: 'Boards.Download',
+    http: { method: 'GET', path: (boardId) => `/boards/${enc(boardId)}/download`, answer: 'link' },
+  }),
+
+  // ---- images
+  listImages: call<[boardId: string, cursor: string, limit: number], T.ImagePage>({
+    bound: 'Images.List',
+    args: (boardId, cursor, limit) => [{ board_id: boardId, cursor, limit } satisfies T.ImageFilter],
+    http: {
+      method: 'GET',
+      path: (boardId, cursor, limit) => `/images/?board_id=${enc(boardId)}&cursor=${enc(cursor)}&limit=${limit}`,
+    },
+  }),
+  getImage: call<[name: string], T.Image>({ bound: 'Images.Get', http: { method: 'GET', path: (name) => `/images/i/${enc(name)}` } }),
+  updateImage: call<[name: string, upd: T.ImageUpdate], T.Image>({
+    bound: 'Images.Update',
+    http: { method: 'PATCH', path: (name) => `/images/i/${enc(name)}`, body: (_, upd) => upd },
+  }),
+  deleteImages: call<[names: string[]], T.BulkResult | null>({
+    bound: 'Images.Delete',
+    http: { method: 'POST', path: () => '/images/delete', body: imageNames },
+  }),
+  starImages: call<[names: string[], starred: boolean], T.BulkResult | null>({
+    bound: 'Images.Star',
+    http: { method: 'POST', path: (_, starred) => (starred ? '/images/star' : '/images/unstar'), body: imageNames },
+  }),
+  addToBoard: call<[boardId: string, names: string[]], T.BulkResult | null>({
+    bound: 'Images.AddToBoard',
+    http: { method: 'POST', path: () => '/board_images/batch', body: (boardId, names) => ({ board_id: boardId, image_names: names }) },
+  }),
+  removeFromBoard: call<[names: string[]], T.BulkResult | null>({
+    bound: 'Images.RemoveFromBoard',
+    http: { method: 'POST', path: () => '/board_images/batch/delete', body: imageNames },
+  }),
+  // The window asks where to save and resolves to the path ("" if cancelled).
+  downloadImages: call<[names: string[]], string | null>({
+    bound: 'Images.Download',
+    http: { method: 'POST', path: () => '/images/download', body: imageNames, answer: 'file' },
+  }),
+  importDialog: call<[boardId: string], T.ImportResult | null>({ bound: 'Images.ImportDialog' }),
+  importFiles: call<[boardId: string, paths: string[]], T.ImportResult | null>({ bound: 'Images.ImportFiles' }),
+  upload: call<[boardId: string, file: File], T.Image>({
+    http: {
+      method: 'POST',
+      path: (boardId) => `/images/upload${boardId ? `?board_id=${enc(boardId)}` : ''}`,
+      form: (_, file) => {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        return form;
+      },
+    },
+  }),
+
+  // ---- workflows and the render queue
+  workflows: call<[], T.Workflow[] | null>({ bound: 'Queue.Workflows', http: { method: 'GET', path: () => '/workflows/builtin' } }),
+  enqueue: call<[batch: T.Batch, priority: number], T.EnqueueResult>({
+    bound: 'Queue.Enqueue',
+    http: { method: 'POST', path: () => `${QUEUE}/enqueue_batch`, body: (batch, priority) => ({ batch, priority }) },
+  }),
+  listQueue: call<[], T.QueueItem[] | null>({ bound: 'Queue.List', http: { method: 'GET', path: () => `${QUEUE}/list_all` } }),
+  queueStatus: call<[], T.QueueStatusReport>({ bound: 'Queue.Status', http: { method: 'GET', path: () => `${QUEUE}/status` } }),
+  getQueueItem: call<[id: number], T.QueueItem>({ bound: 'Queue.Get', http: { method: 'GET', path: (id) => `${QUEUE}/i/${id}` } }),
+  cancelQueueItem: call<[id: number], T.QueueItem>({
+    bound: 'Queue.Cancel',
+    http: { method: 'PUT', path: (id) => `${QUEUE}/i/${id}/cancel` },
+  }),
+  deleteQueueItem: call<[id: number], unknown>({ bound: 'Queue.Delete', http: { method: 'DELETE', path: (id) => `${QUEUE}/i/${id}` } }),
+  retry: call<[ids: number[]], number[] | null>({
+    bound: 'Queue.Retry',
+    http: { method: 'PUT', path: () => `${QUEUE}/retry_items_by_id`, body: (ids) => ids, reply: (r: RetryReply) => r?.retried_item_ids ?? [] },
+  }),
+  prune: call<[], number | null>({
+    bound: 'Queue.Prune',
+    http: { method: 'PUT', path: () => `${QUEUE}/prune`, reply: (r: CountReply) => r?.deleted ?? 0 },
+  }),
+  clear: call<[], number | null>({
+    bound: 'Queue.Clear',
+    http: { method: 'PUT', path: () => `${QUEUE}/clear`, reply: (r: CountReply) => r?.deleted ?? 0 },
+  }),
+  setPaused: call<[paused: boolean], unknown>({
+    bound: 'Queue.SetPaused',
+    http: { method: 'PUT', path: (paused) => `${QUEUE}/processor/${paused ? 'pause' : 'resume'}` },
+  }),
+};
+
+/** Addresses the page opens itself rather than calls: images, and the browser's event stream. */
+export const urls = {
+  /** Authorized by the cookie (browser) or the window's session. */
+  thumbnail: (imageName: string) => `/api/v1/images/i/${enc(imageName)}/thumbnail`,
+  /** The server-sent queue events (`easel serve` only), authorized by the cookie. */
+  queueEvents: `/api/v1${QUEUE}/events`,
+};
