@@ -46,8 +46,6 @@ export interface Call<A extends unknown[], R> {
    * end the session themselves.
    */
   quiet?: boolean;
-  /** Never set: it carries R, which only `reply` would otherwise mention. */
-  readonly result?: R;
 }
 
 const call = <A extends unknown[], R>(c: Call<A, R>): Call<A, R> => c;

@@ -46,8 +46,8 @@ declare global {
 /** True inside the Easel window, false in a browser. */
 export const inWindow: boolean = typeof window !== 'undefined' && !!window.go?.desktop;
 
-export const UNREACHABLE = 'Easel is not responding. Check that it is still running, then try again.';
-export const GENERIC = 'Something went wrong inside Easel. Try again; if it keeps happening, restart Easel.';
+const UNREACHABLE = 'Easel is not responding. Check that it is still running, then try again.';
+const GENERIC = 'Something went wrong inside Easel. Try again; if it keeps happening, restart Easel.';
 
 // ---- the browser's token ---------------------------------------------------
 
@@ -192,7 +192,7 @@ async function callHttp<A extends unknown[], R>(route: Route<A, R>, args: A, sig
 }
 
 /** The ApiError of a failed answer; a 401 to a signed-in call also signs the app out. */
-export async function httpError(res: Response, signedIn = true): Promise<ApiError> {
+async function httpError(res: Response, signedIn = true): Promise<ApiError> {
   let detail = '';
   try {
     const v = (await res.json()) as HttpError;
