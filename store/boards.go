@@ -82,22 +82,27 @@ func (s *BoardService) CreateBoard(ctx context.Context, name string) (*app.Board
 		if err != nil {
 			return err
 		}
-		seq, err := tx.Bucket(bucketBoardsBySeq).NextSequence()
-		if err != nil {
-			return err
-		}
-		now := s.db.now()
-		b := &boardRecord{ID: uuid.NewString(), Name: name, Owner: actor.UserID, Created: now, Updated: now, Visibility: app.VisibilityPrivate, Seq: seq}
-		if err := putBoard(tx, b); err != nil {
-			return err
-		}
-		if err := indexBoard(tx, b, false); err != nil {
-			return err
-		}
-		out = b.view(app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, app.RoleNone), newNames(tx))
-		return nil
+		out, err = s.db.createBoardTx(tx, actor, name)
+		return err
 	})
 	return out, err
+}
+
+// createBoardTx makes a private board of actor's named name (cleaned).
+func (db *DB) createBoardTx(tx *bolt.Tx, actor *userRecord, name string) (*app.Board, error) {
+	seq, err := tx.Bucket(bucketBoardsBySeq).NextSequence()
+	if err != nil {
+		return nil, err
+	}
+	now := db.now()
+	b := &boardRecord{ID: uuid.NewString(), Name: name, Owner: actor.UserID, Created: now, Updated: now, Visibility: app.VisibilityPrivate, Seq: seq}
+	if err := putBoard(tx, b); err != nil {
+		return nil, err
+	}
+	if err := indexBoard(tx, b, false); err != nil {
+		return nil, err
+	}
+	return b.view(app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, app.RoleNone), newNames(tx)), nil
 }
 
 // FindBoard returns one board the caller may see.
@@ -400,8 +405,10 @@ func (s *BoardService) FindOrCreateBoard(ctx context.Context, name string) (*app
 	if err != nil {
 		return nil, err
 	}
-	var found *app.Board
-	err = s.db.bolt.View(func(tx *bolt.Tx) error {
+	var out *app.Board
+	// One write transaction: two items running at once, saving to the same
+	// new board name, must not make two boards of it.
+	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
 		actor, err := s.db.actingUser(ctx, tx)
 		if err != nil {
 			return err
@@ -417,14 +424,12 @@ func (s *BoardService) FindOrCreateBoard(ctx context.Context, name string) (*app
 				return err
 			}
 			if b != nil && b.Name == name {
-				found = b.view(app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, app.RoleNone), newNames(tx))
+				out = b.view(app.AccessTo(&actor.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, app.RoleNone), newNames(tx))
 				return nil
 			}
 		}
-		return nil
+		out, err = s.db.createBoardTx(tx, actor, name)
+		return err
 	})
-	if err != nil || found != nil {
-		return found, err
-	}
-	return s.CreateBoard(ctx, name)
+	return out, err
 }

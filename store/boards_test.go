@@ -3,7 +3,9 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"easel/app"
@@ -377,5 +379,33 @@ func TestContributorsKeepTheirImages(t *testing.T) {
 		if page.Total != 1 {
 			t.Fatalf("%s's uncategorized = %d", who, page.Total)
 		}
+	}
+}
+
+// TestFindOrCreateBoardRace: items running at once that save to the same
+// new board name find or make one board between them.
+func TestFindOrCreateBoardRace(t *testing.T) {
+	ts := openTestStore(t)
+	admin := ts.setup()
+	_, bob := ts.createUser(admin, "bob@test.com", false)
+	boards := store.NewBoardService(ts.DB)
+	var wg sync.WaitGroup
+	ids := make([]string, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := boards.FindOrCreateBoard(bob, "Renders")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = b.BoardID
+		}()
+	}
+	wg.Wait()
+	page, _ := boards.ListBoards(bob, app.BoardFilter{All: true})
+	if len(page.Items) != 1 || slices.ContainsFunc(ids, func(id string) bool { return id != page.Items[0].BoardID }) {
+		t.Fatalf("%d boards for one name: %v", len(page.Items), ids)
 	}
 }
