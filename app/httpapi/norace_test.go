@@ -1,0 +1,4 @@
+package httpapi_test
+
+// raceEnabled is set when the tests are built with -race (race_test.go).
+var raceEnabled bool
