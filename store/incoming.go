@@ -24,6 +24,7 @@ type incoming struct {
 // limit+1 bytes so that a file over limit is seen to be over it without
 // storing the rest. An error while reading r is returned as r gave it.
 func (f *Files) receive(kind, owner string, r io.Reader, limit int64) (_ *incoming, err error) {
+	defer func() { err = diskError(f.root, err) }() // a full or read-only disk in words
 	dir := filepath.Join(f.root, kind, owner)
 	if err := ownerDir(dir); err != nil {
 		return nil, err
@@ -56,6 +57,7 @@ func ownerDir(dir string) error {
 // commit puts the file in place as name: synced, renamed, its folder
 // synced, so that once commit returns the file survives a crash.
 func (in *incoming) commit(name string) (err error) {
+	defer func() { err = diskError(in.root, err) }()
 	err = in.f.Sync()
 	if cerr := in.f.Close(); err == nil {
 		err = cerr
