@@ -339,7 +339,8 @@ func TestDamagedFreeListWhileRunning(t *testing.T) {
 
 // TestUnreadableRecordKeepsFiles: when the start-up sweep cannot read the
 // record of a file the journal names, it removes nothing (neither that file
-// nor a true orphan) and keeps the journal for a later start.
+// nor a true orphan) and keeps the journal for a later start; a request
+// that reads the record is told, in words, that it is damaged.
 func TestUnreadableRecordKeepsFiles(t *testing.T) {
 	dir := t.TempDir()
 	ts := openTestStoreIn(t, dir)
@@ -359,6 +360,9 @@ func TestUnreadableRecordKeepsFiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
+	ctx := (&testStore{DB: db, t: t, auth: store.NewAuthService(db)}).login(adminEmail, adminPassword)
+	_, err = store.NewImageService(db).FindImage(ctx, bad)
+	wantWords(t, err, app.EINTERNAL, "a record in it is damaged", "backup")
 	db.Close()
 	if n := countFiles(t, dir); n != 4 {
 		t.Fatalf("%d files after the start, want all 4 kept", n)

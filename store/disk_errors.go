@@ -31,11 +31,11 @@ func diskError(dir string, err error) error {
 		words = app.Errorf(app.ENOSPACE, "The disk that holds Easel's data (%s) is full, so this was not saved. "+
 			"Free some space on that disk, then try again; what was saved before is safe.", dir)
 	case isReadOnly(err):
-		words = app.Errorf(app.EREADONLY, "Easel cannot save anything: its data folder %s is on a disk that is read-only. "+
-			"Make that disk writable again (for a removable disk: check it, then mount it read-write), "+
+		words = app.Errorf(app.EREADONLY, "Easel cannot write to its data folder %s: the disk it is on is read-only, so nothing can be saved. "+
+			"Make that disk writable again (a removable disk: check it, then mount it read-write), "+
 			"or start Easel with another data folder (--data DIR).", dir)
 	case errors.Is(err, fs.ErrPermission):
-		words = app.Errorf(app.EREADONLY, "Easel is not allowed to write to its data folder %s. "+
+		words = app.Errorf(app.EREADONLY, "Easel is not allowed to write to its data folder %s, so nothing can be saved. "+
 			"Give your account write permission on that folder and everything in it (it should be yours, mode 700), "+
 			"or start Easel with another data folder (--data DIR).", dir)
 	default:

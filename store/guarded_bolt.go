@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -85,12 +86,26 @@ func (b *boltDB) Close() error {
 var errWritesStopped = app.Errorf(app.EINTERNAL, "Easel has stopped saving: part of its database file turned out to be damaged "+
 	"while it ran. Restart Easel: it checks the file when it starts, and says what to do.")
 
+// errRecordUnreadable is what the caller is told when a record's bytes do
+// not decode: the pages fit together (the check at start passed), but
+// something inside one of them changed.
+var errRecordUnreadable = app.Errorf(app.EINTERNAL, "Easel could not read part of its database: a record in it is damaged. "+
+	"Try again; if it keeps happening, close Easel and put easel.db back from your latest backup.")
+
 func (b *boltDB) guard(kind string, run func() error) error {
 	err := catchPanics(run)
 	var p *panicked
-	if errors.As(err, &p) {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &p):
 		slog.Error("a transaction panicked and was rolled back", "kind", kind, "panic", p.value, "at", p.at)
 		return errTransactionPanicked
+	case errors.Is(err, errCorrupt), errors.As(err, &syntax), errors.As(err, &typ):
+		// Records are decoded only here, inside transactions; what people
+		// send is decoded before, by the adapters.
+		slog.Error("a record does not decode", "kind", kind, "err", err)
+		return errRecordUnreadable
 	}
 	return diskError(b.dir, err)
 }

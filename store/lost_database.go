@@ -39,11 +39,14 @@ func refuseLostDatabase(dir string) error {
 // dataWithoutDatabase names what the folder holds that only a database can
 // make sense of, or returns "" when it holds nothing of the kind.
 func dataWithoutDatabase(dir string) string {
-	for kind, words := range map[string]string{kindImage: "image files (in images/)", kindThumbnail: "thumbnails (in thumbnails/)"} {
-		owners, _ := os.ReadDir(filepath.Join(dir, kind)) // one folder per profile: few
+	for _, kind := range []struct{ dir, words string }{
+		{kindImage, "image files (in images/)"},
+		{kindThumbnail, "thumbnails (in thumbnails/)"},
+	} {
+		owners, _ := os.ReadDir(filepath.Join(dir, kind.dir)) // one folder per profile: few
 		for _, o := range owners {
-			if !o.IsDir() || hasEntries(filepath.Join(dir, kind, o.Name())) {
-				return words
+			if !o.IsDir() || hasEntries(filepath.Join(dir, kind.dir, o.Name())) {
+				return kind.words
 			}
 		}
 	}

@@ -37,24 +37,11 @@ import (
 // checks in milliseconds. That is cheap enough to do in full at every start.
 func openChecked(dir string) (*boltDB, error) {
 	path := filepath.Join(dir, FileName)
-	var file *os.File
-	var b *bolt.DB
-	err := catchPanics(func() error {
-		var err error
-		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout,
-			// Keep the file, to let it go if bbolt panics before it returns.
-			OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
-				f, err := os.OpenFile(name, flag, mode)
-				file = f
-				return f, err
-			}})
-		return err
-	})
+	if err := checkLength(dir, path); err != nil {
+		return nil, err
+	}
+	b, file, err := openBolt(path, &bolt.Options{Timeout: lockTimeout})
 	if err != nil {
-		var p *panicked
-		if errors.As(err, &p) && file != nil {
-			releaseFile(file) // the memory map stays until Easel exits
-		}
 		return nil, openError(dir, path, err)
 	}
 	if err := checkStructure(b, path); err != nil {
@@ -62,6 +49,57 @@ func openChecked(dir string) (*boltDB, error) {
 		return nil, err
 	}
 	return &boltDB{DB: b, file: file, dir: dir}, nil
+}
+
+// checkLength refuses a file shorter than its meta page says it is: cut
+// short by an interrupted copy or a full disk. It opens the file read-only
+// first because a writable open reads the free list, often from the part
+// that is missing, and would only panic. A new or empty file has nothing
+// to check.
+func checkLength(dir, path string) error {
+	info, err := os.Stat(path)
+	if err != nil || info.Size() == 0 {
+		return nil
+	}
+	b, _, err := openBolt(path, &bolt.Options{ReadOnly: true, Timeout: lockTimeout})
+	if err != nil {
+		return openError(dir, path, err)
+	}
+	var want int64
+	err = catchPanics(func() error {
+		return b.View(func(tx *bolt.Tx) error {
+			want = tx.Size()
+			return nil
+		})
+	})
+	catchPanics(b.Close)
+	switch {
+	case err != nil:
+		return openError(dir, path, err)
+	case info.Size() < want:
+		return damaged(path, fmt.Errorf("the file is %d bytes long but its pages reach to byte %d: it was cut short", info.Size(), want))
+	}
+	return nil
+}
+
+// openBolt is bolt.Open with panics caught. It keeps bbolt's file, to let
+// go of it when bbolt cannot: if bbolt panics before it returns (then the
+// memory map stays until Easel exits), or at boltDB.Close.
+func openBolt(path string, opts *bolt.Options) (b *bolt.DB, file *os.File, err error) {
+	opts.OpenFile = func(name string, flag int, mode os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, mode)
+		file = f
+		return f, err
+	}
+	err = catchPanics(func() error {
+		b, err = bolt.Open(path, 0o600, opts)
+		return err
+	})
+	var p *panicked
+	if errors.As(err, &p) && file != nil {
+		releaseFile(file)
+	}
+	return b, file, err
 }
 
 // openError puts what bolt.Open returned in words.
@@ -84,20 +122,13 @@ func openError(dir, path string, err error) error {
 
 // checkStructure runs the check described at openChecked.
 func checkStructure(b *bolt.DB, path string) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", path, err)
-	}
 	// A sequential read puts the file in the page cache at disk speed; the
 	// walk below would otherwise fault its pages in one at a time.
 	if err := readAhead(path); err != nil {
 		return fmt.Errorf("check %s: %w", path, err)
 	}
-	err = catchPanics(func() error {
+	err := catchPanics(func() error {
 		return b.View(func(tx *bolt.Tx) error {
-			if info.Size() < tx.Size() {
-				return fmt.Errorf("the file is %d bytes long but its pages reach to byte %d: it was cut short", info.Size(), tx.Size())
-			}
 			// The walk reads, in this goroutine where a fault is caught, every
 			// byte that Check reads in a goroutine of its own where it is not.
 			if err := touchEveryRecord(tx); err != nil {
@@ -105,8 +136,8 @@ func checkStructure(b *bolt.DB, path string) error {
 			}
 			var problems []string
 			for err := range tx.Check() { // drained to the end, or its goroutine waits forever
-				if len(problems) < 3 {
-					problems = append(problems, err.Error())
+				if len(problems) < 3 { // a panic it caught reads "panic: …": a finding, not a crash
+					problems = append(problems, strings.TrimPrefix(err.Error(), "panic: "))
 				}
 			}
 			if len(problems) > 0 {
