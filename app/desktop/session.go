@@ -49,8 +49,6 @@ type Session struct {
 	// Emit sends an event to the page; main wires it to the Wails runtime.
 	Emit    func(name string, data ...any)
 	Dialogs Dialogs
-	// MaxImportBytes bounds how much of a file an import reads.
-	MaxImportBytes int64
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// Log gets what the page must not see (panics, with their stacks);
@@ -68,7 +66,7 @@ type Session struct {
 
 // NewSession returns a signed-out window session.
 func NewSession(svc Services) *Session {
-	s := &Session{Emit: func(string, ...any) {}, Now: time.Now, base: context.Background(), MaxImportBytes: 64 << 20}
+	s := &Session{Emit: func(string, ...any) {}, Now: time.Now, base: context.Background()}
 	s.svc = s.guard(svc) // no panic in a service ends the window (recover.go)
 	return s
 }
