@@ -23,8 +23,9 @@ import (
 
 // TestServeDiskFull runs `easel serve` with its data on a small tmpfs and
 // fills the disk: an upload and a new board answer 507 with words that say
-// the disk is full and to free space; reads keep working; once space is
-// free, writes work again; and after a restart nothing committed is lost.
+// the disk is full and to free space; reads keep working, also after a
+// restart on the full disk; once space is free, writes work again; and
+// after a restart nothing committed is lost.
 func TestServeDiskFull(t *testing.T) {
 	needMounts(t)
 	root := t.TempDir()
@@ -57,6 +58,11 @@ func TestServeDiskFull(t *testing.T) {
 		break
 	}
 
+	checkGallery(t, s.URL, ada, boards, images)
+
+	// Easel starts again on the full disk, and shows people their work.
+	s.Stop(t)
+	s = startServe(t, data)
 	checkGallery(t, s.URL, ada, boards, images)
 
 	if err := os.Remove(filler); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"easel/app"
 	"easel/app/accesstest"
@@ -16,15 +17,16 @@ import (
 
 // TestDiskFull fills the small disk that holds a store: imports and new
 // boards fail with words (ENOSPACE, 507), reads keep working, no temporary
-// file is left behind, and once space is free writes work again and
-// everything committed before is still there after a restart (whose check
-// of the file passes).
+// file is left behind, the store opens again on the full disk, and once
+// space is free writes work again and everything committed before is still
+// there after a restart (whose check of the file passes).
 func TestDiskFull(t *testing.T) {
 	needMounts(t)
 	root := t.TempDir()
 	mountTmpfs(t, root, "8m")
 	dir := filepath.Join(root, "data")
 	ts := openTestStoreIn(t, dir)
+	ts.clock = time.Now() // the session must still be valid when the store opens again, on the real clock
 	admin := ts.setup()
 	boards, images := store.NewBoardService(ts.DB), store.NewImageService(ts.DB)
 
@@ -76,6 +78,17 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("%d files for %d records: a failed import left files behind", n, want/2)
 	}
 
+	// Easel starts on the full disk: opening a store at this schema writes
+	// nothing it needs, and people can see their work.
+	ts.Close()
+	full, err := store.Open(dir)
+	if err != nil {
+		t.Fatalf("open on the full disk: %v", err)
+	}
+	defer full.Close()
+	checkSaved(t, full, admin, boardIDs, imageNames, pngs)
+	boards, images = store.NewBoardService(full), store.NewImageService(full)
+
 	// Space again: writes work.
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
@@ -93,7 +106,7 @@ func TestDiskFull(t *testing.T) {
 	pngs[img.ImageName] = accesstest.PNG(7)
 
 	// And after a restart, which checks the whole file, nothing is lost.
-	ts.Close()
+	full.Close()
 	db, err := store.Open(dir)
 	if err != nil {
 		t.Fatalf("reopen after the disk was full: %v", err)
