@@ -71,8 +71,9 @@ func (db *DB) start() error {
 			return err
 		}
 	}
-	// Dropping expired sessions can wait for a disk with room.
-	if err := db.sweepExpiredSessions(); err != nil && app.ErrorCode(err) != app.ENOSPACE {
+	// Dropping what has expired writes only when something has, and can
+	// wait for a disk with room.
+	if _, err := db.Sweep(); err != nil && app.ErrorCode(err) != app.ENOSPACE && app.ErrorCode(err) != app.EREADONLY {
 		return err
 	}
 	files, err := openFiles(db.dir)

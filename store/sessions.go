@@ -44,33 +44,3 @@ func revokeSessions(tx *bolt.Tx, userID, keep string) error {
 	}
 	return nil
 }
-
-// sweepExpiredSessions drops sessions past their lifetime, so the file does
-// not grow with every sign-in.
-func (db *DB) sweepExpiredSessions() error {
-	now := db.now()
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		type expired struct{ user, id string }
-		var gone []expired
-		err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
-			var s sessionRecord
-			ok, err := getJSON(tx.Bucket(bucketSessions), k, &s)
-			if err != nil || !ok {
-				return err
-			}
-			if !now.Before(s.ExpiresAt) {
-				gone = append(gone, expired{s.UserID, string(k)})
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, e := range gone {
-			if err := deleteSession(tx, e.user, e.id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -25,6 +26,8 @@ const failureMemory = time.Hour
 // after a long pause does not hold the write lock for long.
 const sweepBatch = 10_000
 
+var errNothingToSweep = errors.New("nothing to sweep")
+
 // SweepResult says what a sweep dropped.
 type SweepResult struct {
 	Sessions, Failures, AuditEntries int
@@ -46,10 +49,12 @@ func (db *DB) Sweep() (SweepResult, error) {
 		for {
 			var n int
 			err := db.update(func(tx *bolt.Tx) (err error) {
-				n, err = step.fn(tx, now)
+				if n, err = step.fn(tx, now); err == nil && n == 0 {
+					return errNothingToSweep // roll back: no commit, no write to the disk
+				}
 				return err
 			})
-			if err != nil {
+			if err != nil && !errors.Is(err, errNothingToSweep) {
 				return res, err
 			}
 			*step.count += n
