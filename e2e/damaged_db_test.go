@@ -164,7 +164,9 @@ func serveOrRefuse(t *testing.T, data string) (*server, string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	found, exited := make(chan string, 1), make(chan error, 1)
+	// The reader only tells that the output ended; whoever is left to end
+	// the process (this function, or the server's Stop) waits for it, once.
+	found, ended := make(chan string, 1), make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
@@ -173,7 +175,7 @@ func serveOrRefuse(t *testing.T, data string) (*server, string) {
 			}
 		}
 		io.Copy(io.Discard, stdout)
-		exited <- cmd.Wait()
+		close(ended)
 	}()
 	select {
 	case u := <-found:
@@ -185,7 +187,8 @@ func serveOrRefuse(t *testing.T, data string) (*server, string) {
 			}
 		})
 		return s, ""
-	case err := <-exited:
+	case <-ended:
+		err := cmd.Wait()
 		out := logs.String()
 		if err == nil {
 			t.Fatalf("easel serve stopped with exit status 0: %s", out)
