@@ -1,12 +1,13 @@
 package app
 
-// The access rules: pure functions, one place, called by the store inside
-// its transactions. Everything is denied unless a rule here allows it.
+// How the access table (access_table.go) is asked about boards and
+// images, and the rules about profiles that are not about access: the
+// last administrator, the system profile.
 
 // CanManageUsers reports whether actor may list, create, change and delete
 // other people's profiles.
 func CanManageUsers(actor *User) bool {
-	return actor != nil && actor.IsActive && actor.IsAdmin && actor.UserID != SystemUserID
+	return Allowed(KindUser, ActManage, RelationsOf(actor, ""))
 }
 
 // IsActiveAdmin reports whether u counts towards the "at least one active
@@ -39,36 +40,61 @@ type BoardAccess struct {
 
 // AccessTo works out actor's access to b, given the role b was shared with them.
 func AccessTo(actor *User, b *Board, role Role) BoardAccess {
-	return BoardAccess{
-		Admin:      CanManageUsers(actor),
-		Owner:      actor != nil && actor.UserID == b.UserID,
-		Role:       role,
-		Visibility: b.Visibility,
+	rel := RelationsOf(actor, b.UserID)
+	return BoardAccess{Admin: rel&RelAdmin != 0, Owner: rel&RelOwner != 0, Role: role, Visibility: b.Visibility}
+}
+
+// Relations is how the caller stands to the board.
+func (a BoardAccess) Relations() Relation {
+	rel := RelSignedIn
+	if a.Admin {
+		rel |= RelAdmin
 	}
+	if a.Owner {
+		rel |= RelOwner
+	}
+	switch a.Role {
+	case RoleEditor:
+		rel |= RelEditor
+	case RoleViewer:
+		rel |= RelViewer
+	}
+	switch a.Visibility {
+	case VisibilityShared:
+		rel |= RelShared
+	case VisibilityPublic:
+		rel |= RelPublic
+	}
+	return rel
+}
+
+// OnImage is how the caller stands to an image on the board: as to the
+// board, and also as the image's owner when ownImage.
+func (a BoardAccess) OnImage(ownImage bool) Relation {
+	if ownImage {
+		return a.Relations() | RelOwnItem
+	}
+	return a.Relations()
 }
 
 // CanSee: see the board, list it, open its images.
-func (a BoardAccess) CanSee() bool {
-	return a.Admin || a.Owner || a.Role != RoleNone || a.Visibility == VisibilityShared || a.Visibility == VisibilityPublic
-}
+func (a BoardAccess) CanSee() bool { return Allowed(KindBoard, ActSee, a.Relations()) }
 
 // CanAdd: add one's own images to the board, or render into it.
-func (a BoardAccess) CanAdd() bool {
-	return a.Admin || a.Owner || a.Role == RoleEditor || a.Visibility == VisibilityPublic
-}
+func (a BoardAccess) CanAdd() bool { return Allowed(KindBoard, ActAdd, a.Relations()) }
 
 // CanTakeOff: take an image off the board (it becomes its owner's uncategorized).
 func (a BoardAccess) CanTakeOff(ownImage bool) bool {
-	return a.Admin || a.Owner || a.Role == RoleEditor || (a.Visibility == VisibilityPublic && ownImage)
+	return Allowed(KindImage, ActTakeOff, a.OnImage(ownImage))
 }
 
 // CanDeleteImage: delete an image on the board, file and all.
 func (a BoardAccess) CanDeleteImage(ownImage bool) bool {
-	return a.Admin || a.Owner || (ownImage && (a.Role == RoleEditor || a.Visibility == VisibilityPublic))
+	return Allowed(KindImage, ActDelete, a.OnImage(ownImage))
 }
 
 // CanManage: rename, archive, set visibility, share, delete the board.
-func (a BoardAccess) CanManage() bool { return a.Admin || a.Owner }
+func (a BoardAccess) CanManage() bool { return Allowed(KindBoard, ActManage, a.Relations()) }
 
 // Label names the access for the UI's badge.
 func (a BoardAccess) Label() string {
@@ -87,16 +113,7 @@ func (a BoardAccess) Label() string {
 	return ""
 }
 
-// Deny returns the error for an action a does not allow: "not found" to
-// whoever may not see the board, "not allowed" to whoever may.
-func (a BoardAccess) Deny(what string) error {
-	if !a.CanSee() {
-		return ErrBoardNotFound
-	}
-	return Errorf(EFORBIDDEN, "You cannot %s on this board. Ask its owner for editor access.", what)
-}
-
 // CanSeeLooseImage: uncategorized images are their owner's alone (and admins').
 func CanSeeLooseImage(actor *User, imageOwner string) bool {
-	return CanManageUsers(actor) || (actor != nil && actor.UserID == imageOwner)
+	return Allowed(KindLooseImage, ActSee, RelationsOf(actor, imageOwner))
 }

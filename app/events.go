@@ -16,9 +16,10 @@ type Broker struct {
 // NewBroker returns a broker with no subscribers.
 func NewBroker() *Broker { return &Broker{subs: map[*Subscription]struct{}{}} }
 
-// Viewer says who a subscription is for, asked afresh for every event. An
-// error means the subscriber's session is over: they get nothing more.
-type Viewer func() (userID string, admin bool, err error)
+// Viewer says who a subscription is for, as the store has them now, asked
+// afresh for every event. An error means the subscriber's session is
+// over: they get nothing more.
+type Viewer func() (*User, error)
 
 // Delivery is one published event, not yet shaped for its subscriber.
 type Delivery struct {
@@ -58,14 +59,14 @@ func (s *Subscription) Close() {
 // Shape returns d as the subscriber may see it now: nil when there is
 // nothing in it for them, and the viewer's error when their session is over.
 func (s *Subscription) Shape(d Delivery) (*QueueEvent, error) {
-	user, admin, err := s.viewer()
+	user, err := s.viewer()
 	if err != nil {
 		return nil, err
 	}
 	ev := d.ev
-	if ev.Item != nil && (user == d.owner || admin) {
+	if ev.Item != nil && Allowed(KindQueueItem, ActSeeWhole, RelationsOf(user, d.owner)) {
 		whole, item := *ev, *ev.Item
-		item.Mine, whole.Item = user == d.owner, &item
+		item.Mine, whole.Item = user.UserID == d.owner, &item
 		return &whole, nil
 	}
 	return ev.RedactedFor(), nil

@@ -34,7 +34,7 @@ func (s *AuditService) Recent(ctx context.Context, before uint64, limit int) ([]
 	limit = app.ClampLimit(limit)
 	entries := []app.AuditEntry{}
 	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		if _, err := s.db.actingAdmin(ctx, tx); err != nil {
+		if _, err := s.db.actingFor(ctx, tx, app.KindAuditLog, app.ActSee); err != nil {
 			return err
 		}
 		c := tx.Bucket(bucketAudit).Cursor()

@@ -64,7 +64,7 @@ func (db *DB) deleteBoardTx(tx *bolt.Tx, actor *userRecord, boardID string, incl
 	}
 	var gone []fileRef
 	for _, r := range recs {
-		if includeImages && (acc.Admin || r.Owner == actor.UserID) {
+		if includeImages && app.Allowed(app.KindImage, app.ActDeleteWithBoard, acc.OnImage(r.Owner == actor.UserID)) {
 			if err := tx.Bucket(bucketImages).Delete([]byte(r.Name)); err != nil {
 				return nil, err
 			}

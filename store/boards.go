@@ -139,7 +139,7 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 		if err != nil {
 			return err
 		}
-		admin := app.CanManageUsers(&actor.User)
+		admin := app.Allowed(app.KindBoard, app.ActListAll, app.RelationsOf(&actor.User, ""))
 		owners := newNames(tx)
 		bySeq := tx.Bucket(bucketBoardsBySeq)
 		// Without archived boards the total is counted already: walk only

@@ -112,8 +112,8 @@ func (s *ImageService) AddToBoard(ctx context.Context, boardID string, names []s
 		if err != nil {
 			return err
 		}
-		if !p.own && !app.CanManageUsers(&actor.User) {
-			return app.Errorf(app.EFORBIDDEN, "Only its owner can move this image to another board.")
+		if err := app.Check(app.KindImage, app.ActMove, p.moveRelations(actor)); err != nil {
+			return err
 		}
 		if from != nil && !p.takeOff {
 			return app.Errorf(app.EFORBIDDEN, "You cannot take this image off its board.")

@@ -121,10 +121,21 @@ func imageAccess(tx *bolt.Tx, actor *userRecord, name string) (*imageRecord, *bo
 func permsOn(actor *userRecord, r *imageRecord, acc *app.BoardAccess) imagePerms {
 	own := r.Owner == actor.UserID
 	if acc == nil {
-		return imagePerms{own: own, change: true, delete: true}
+		rel := app.RelationsOf(&actor.User, r.Owner)
+		return imagePerms{own: own, change: app.Allowed(app.KindLooseImage, app.ActChange, rel), delete: app.Allowed(app.KindLooseImage, app.ActDelete, rel)}
 	}
 	return imagePerms{own: own, onBoard: true, acc: *acc,
-		change: acc.CanTakeOff(own), takeOff: acc.CanTakeOff(own), delete: acc.CanDeleteImage(own)}
+		change: app.Allowed(app.KindImage, app.ActChange, acc.OnImage(own)), takeOff: acc.CanTakeOff(own), delete: acc.CanDeleteImage(own)}
+}
+
+// moveRelations is how actor stands to the image for moving it to a board:
+// signed in (or an admin), and its owner or not.
+func (p imagePerms) moveRelations(actor *userRecord) app.Relation {
+	rel := app.RelationsOf(&actor.User, "")
+	if p.own {
+		rel |= app.RelOwnItem
+	}
+	return rel
 }
 
 // imagePerms is what the actor may do with one image they can see.
@@ -237,8 +248,8 @@ func addableBoard(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord,
 	if err != nil {
 		return nil, err
 	}
-	if !acc.CanAdd() {
-		return nil, acc.Deny("add images")
+	if err := app.Check(app.KindBoard, app.ActAdd, acc.Relations()); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -440,8 +451,8 @@ func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID, userI
 	if boardID == "" || boardID == app.NoBoard {
 		owner := actor.UserID
 		if userID != "" && userID != owner {
-			if !app.CanManageUsers(&actor.User) {
-				return nil, nil, nil, app.Errorf(app.EFORBIDDEN, "Uncategorized images are their owner's alone; only an administrator can list someone else's.")
+			if err := app.Check(app.KindLooseImage, app.ActListAll, app.RelationsOf(&actor.User, userID)); err != nil {
+				return nil, nil, nil, err
 			}
 			owner = userID
 		}

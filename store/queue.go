@@ -180,8 +180,8 @@ func (s *QueueService) changeable(ctx context.Context, tx *bolt.Tx, id uint64) (
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.Owner != actor.UserID && !app.CanManageUsers(&actor.User) {
-		return nil, nil, app.Errorf(app.EFORBIDDEN, "This is someone else's queue item: only they or an administrator can change it.")
+	if err := app.Check(app.KindQueueItem, app.ActChange, app.RelationsOf(&actor.User, r.Owner)); err != nil {
+		return nil, nil, err
 	}
 	return actor, r, nil
 }
@@ -342,14 +342,13 @@ func (s *QueueService) eachItem(ctx context.Context, event, action string, keep 
 		if err != nil {
 			return err
 		}
-		admin := app.CanManageUsers(&actor.User)
 		var chosen []*itemRecord
 		err = tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
 			var r itemRecord
 			if err := json.Unmarshal(v, &r); err != nil {
 				return err
 			}
-			if (admin || r.Owner == actor.UserID) && keep(&r) {
+			if app.Allowed(app.KindQueueItem, app.ActChange, app.RelationsOf(&actor.User, r.Owner)) && keep(&r) {
 				chosen = append(chosen, &r)
 			}
 			return nil
@@ -405,7 +404,7 @@ func (s *QueueService) Prune(ctx context.Context) (int, error) {
 // across restarts.
 func (s *QueueService) SetPaused(ctx context.Context, paused bool) error {
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		admin, err := s.db.actingAdmin(ctx, tx)
+		admin, err := s.db.actingFor(ctx, tx, app.KindQueue, app.ActChange)
 		if err != nil {
 			return err
 		}

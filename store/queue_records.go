@@ -135,7 +135,7 @@ func deleteItem(tx *bolt.Tx, r *itemRecord) error {
 func (r *itemRecord) view(viewer *userRecord, graph json.RawMessage, owners *names) *app.QueueItem {
 	it := r.fullView(graph, owners)
 	it.Mine = r.Owner == viewer.UserID
-	if !it.Mine && !app.CanManageUsers(&viewer.User) {
+	if !app.Allowed(app.KindQueueItem, app.ActSeeWhole, app.RelationsOf(&viewer.User, r.Owner)) {
 		return it.Redact()
 	}
 	return it

@@ -37,7 +37,7 @@ func settingOverrides(tx *bolt.Tx) (app.SettingsUpdate, error) {
 func (s *SettingsService) Settings(ctx context.Context) (*app.Settings, error) {
 	var out app.Settings
 	err := s.db.bolt.View(func(tx *bolt.Tx) (err error) {
-		if _, err = s.db.actingUser(ctx, tx); err != nil {
+		if _, err = s.db.actingFor(ctx, tx, app.KindSettings, app.ActSee); err != nil {
 			return err
 		}
 		out, err = settingsIn(tx)
@@ -51,7 +51,7 @@ func (s *SettingsService) Settings(ctx context.Context) (*app.Settings, error) {
 func (s *SettingsService) UpdateSettings(ctx context.Context, upd app.SettingsUpdate) (*app.Settings, error) {
 	var out app.Settings
 	err := s.db.update(func(tx *bolt.Tx) error {
-		admin, err := s.db.actingAdmin(ctx, tx)
+		admin, err := s.db.actingFor(ctx, tx, app.KindSettings, app.ActChange)
 		if err != nil {
 			return err
 		}

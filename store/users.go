@@ -178,7 +178,7 @@ func (s *UserService) SetPreferences(ctx context.Context, p app.Preferences) (ap
 func (s *UserService) ListUsers(ctx context.Context) ([]*app.User, error) {
 	users := []*app.User{}
 	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		if _, err := s.db.actingAdmin(ctx, tx); err != nil {
+		if _, err := s.db.actingFor(ctx, tx, app.KindUser, app.ActManage); err != nil {
 			return err
 		}
 		return eachUser(tx, func(u *userRecord) error {
@@ -194,7 +194,7 @@ func (s *UserService) ListUsers(ctx context.Context) ([]*app.User, error) {
 func (s *UserService) FindUser(ctx context.Context, userID string) (*app.User, error) {
 	var out *app.User
 	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		if _, err := s.db.actingAdmin(ctx, tx); err != nil {
+		if _, err := s.db.actingFor(ctx, tx, app.KindUser, app.ActManage); err != nil {
 			return err
 		}
 		u, err := getUser(tx, userID)
@@ -217,7 +217,7 @@ func (s *UserService) CreateUser(ctx context.Context, nu app.NewUser) (*app.User
 		return nil, err
 	}
 	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
-		admin, err := s.db.actingAdmin(ctx, tx)
+		admin, err := s.db.actingFor(ctx, tx, app.KindUser, app.ActManage)
 		if err != nil {
 			return err
 		}
@@ -254,7 +254,7 @@ func (s *UserService) UpdateUser(ctx context.Context, userID string, upd app.Use
 	}
 	var out *app.User
 	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
-		admin, err := s.db.actingAdmin(ctx, tx)
+		admin, err := s.db.actingFor(ctx, tx, app.KindUser, app.ActManage)
 		if err != nil {
 			return err
 		}
@@ -310,7 +310,7 @@ func (s *UserService) UpdateUser(ctx context.Context, userID string, upd app.Use
 // its user_id and visible to admins. Admins only.
 func (s *UserService) DeleteUser(ctx context.Context, userID string) error {
 	return s.db.bolt.Update(func(tx *bolt.Tx) error {
-		admin, err := s.db.actingAdmin(ctx, tx)
+		admin, err := s.db.actingFor(ctx, tx, app.KindUser, app.ActManage)
 		if err != nil {
 			return err
 		}

@@ -108,15 +108,15 @@ func (q *Queue) Workflows() (any, error) {
 // forwardQueueEvents sends queue events to the page while someone is
 // signed in, each shaped for the window's session as it is at that moment.
 func (s *Session) forwardQueueEvents(done <-chan struct{}) {
-	sub := s.svc.Broker.Subscribe(func() (string, bool, error) {
+	sub := s.svc.Broker.Subscribe(func() (*app.User, error) {
 		s.mu.Lock()
 		token := s.token
 		s.mu.Unlock()
 		a, err := s.svc.Auth.Authenticate(s.base, token)
 		if err != nil {
-			return "", false, err
+			return nil, err
 		}
-		return a.UserID, app.CanManageUsers(a.User), nil
+		return a.User, nil
 	})
 	defer sub.Close()
 	for {

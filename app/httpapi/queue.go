@@ -162,12 +162,12 @@ func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := requestToken(r)
-	viewer := func() (string, bool, error) {
+	viewer := func() (*app.User, error) {
 		a, err := s.svc.Auth.Authenticate(r.Context(), token)
 		if err != nil {
-			return "", false, err
+			return nil, err
 		}
-		return a.UserID, app.CanManageUsers(a.User), nil
+		return a.User, nil
 	}
 	sub := s.svc.Broker.Subscribe(viewer)
 	defer sub.Close()
@@ -189,7 +189,7 @@ func (s *Server) queueEvents(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-recheck.C:
-			if _, _, err := viewer(); err != nil {
+			if _, err := viewer(); err != nil {
 				signedOut()
 				return
 			}

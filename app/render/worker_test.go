@@ -200,7 +200,7 @@ func TestFairness(t *testing.T) {
 	ann := s.enqueue(annCtx, artGraph("many", 16, ""), 500)
 	single := s.enqueue(bobCtx, artGraph("one", 16, ""), 1).ItemIDs[0]
 	var order []uint64
-	sub := s.queue.Events.Subscribe(func() (string, bool, error) { return "", true, nil })
+	sub := s.queue.Events.Subscribe(func() (*app.User, error) { return &app.User{IsActive: true, IsAdmin: true}, nil })
 	defer sub.Close()
 	if err := s.worker.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -251,8 +251,8 @@ func TestEventsFollowTheRun(t *testing.T) {
 	s.setup()
 	bob, bobCtx := s.user("bob@t.co")
 	ann, _ := s.user("ann@t.co")
-	mine := s.queue.Events.Subscribe(func() (string, bool, error) { return bob.UserID, false, nil })
-	theirs := s.queue.Events.Subscribe(func() (string, bool, error) { return ann.UserID, false, nil })
+	mine := s.queue.Events.Subscribe(func() (*app.User, error) { return bob, nil })
+	theirs := s.queue.Events.Subscribe(func() (*app.User, error) { return ann, nil })
 	defer mine.Close()
 	defer theirs.Close()
 	s.worker.Start(context.Background())
