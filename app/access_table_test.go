@@ -28,7 +28,7 @@ var relationColumns = []struct {
 	{"admin", RelSignedIn | RelAdmin},
 }
 
-//	kind.action               nobody signed-in owner editor editor+own viewer viewer+own shared shared+own public public+own own-item admin
+// kind.action               nobody signed-in owner editor editor+own viewer viewer+own shared shared+own public public+own own-item admin
 const expectedAccess = `
 board.see                   .  .  y  y  y  y  y  y  y  y  y  .  y
 board.list_all              .  .  .  .  .  .  .  .  .  .  .  .  y
