@@ -101,26 +101,7 @@ func TestQueueEventStream(t *testing.T) {
 	if status, _, _ := c.do("GET", "/api/v1/queue/default/events", "", ""); status != 401 {
 		t.Fatalf("stream without a session = %d", status)
 	}
-	read := func(token string) <-chan string {
-		req, _ := http.NewRequest("GET", c.url+"/api/v1/queue/default/events", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { resp.Body.Close() })
-		lines := make(chan string, 100)
-		go func() {
-			sc := bufio.NewScanner(resp.Body)
-			for sc.Scan() {
-				if strings.HasPrefix(sc.Text(), "data: ") {
-					lines <- sc.Text()
-				}
-			}
-		}()
-		return lines
-	}
-	adminEvents, annEvents := read(admin), read(ann)
+	adminEvents, annEvents := openEventStream(t, c, admin), openEventStream(t, c, ann)
 	time.Sleep(100 * time.Millisecond) // both subscribed
 	c.want(201, "POST", "/api/v1/queue/default/enqueue_batch", admin, artBatch)
 	for name, ch := range map[string]<-chan string{"admin": adminEvents, "ann": annEvents} {
@@ -145,33 +126,6 @@ func TestEventStreamFollowsTheSessionAtOnce(t *testing.T) {
 	bea := c.want(201, "POST", "/api/v1/auth/users", admin, `{"email":"bea@t.co","password":"password-123","is_admin":true}`)
 	ann := c.want(201, "POST", "/api/v1/auth/users", admin, `{"email":"ann@t.co","password":"password-123"}`)
 	beaToken, annToken := c.loginAs("bea@t.co", "password-123"), c.loginAs("ann@t.co", "password-123")
-	open := func(token string) <-chan string {
-		req, _ := http.NewRequest("GET", c.url+"/api/v1/queue/default/events", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { resp.Body.Close() })
-		lines := make(chan string, 100)
-		go func() {
-			defer close(lines)
-			sc := bufio.NewScanner(resp.Body)
-			signedOut := false
-			for sc.Scan() {
-				switch line := sc.Text(); {
-				case line == "event: signed_out":
-					signedOut = true
-					lines <- line
-				case strings.HasPrefix(line, "data: ") && !signedOut:
-					lines <- line
-				case strings.HasPrefix(line, "data: "):
-					signedOut = false // the signed_out event's own data
-				}
-			}
-		}()
-		return lines
-	}
 	next := func(ch <-chan string) (string, bool) {
 		select {
 		case line, ok := <-ch:
@@ -181,7 +135,7 @@ func TestEventStreamFollowsTheSessionAtOnce(t *testing.T) {
 		}
 		return "", false
 	}
-	beaEvents, annEvents := open(beaToken), open(annToken)
+	beaEvents, annEvents := openEventStream(t, c, beaToken), openEventStream(t, c, annToken)
 	time.Sleep(100 * time.Millisecond) // both subscribed
 
 	c.want(201, "POST", "/api/v1/queue/default/enqueue_batch", admin, artBatch) // two items
@@ -204,4 +158,36 @@ func TestEventStreamFollowsTheSessionAtOnce(t *testing.T) {
 	if line, ok := next(annEvents); ok {
 		t.Fatalf("the stream goes on after signed_out: %q", line)
 	}
+}
+
+// openEventStream opens the event stream as token and returns its events'
+// data lines, and "event: signed_out" when the stream says so (without that
+// event's own data line); the channel closes when the stream ends.
+func openEventStream(t *testing.T, c *apiClient, token string) <-chan string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", c.url+"/api/v1/queue/default/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	lines := make(chan string, 100)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(resp.Body)
+		signedOut := false
+		for sc.Scan() {
+			switch line := sc.Text(); {
+			case line == "event: signed_out":
+				signedOut = true
+				lines <- line
+			case strings.HasPrefix(line, "data: ") && !signedOut:
+				lines <- line
+			case strings.HasPrefix(line, "data: "):
+				signedOut = false // the signed_out event's own data
+			}
+		}
+	}()
+	return lines
 }
