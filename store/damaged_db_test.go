@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"easel/app"
 	"easel/app/accesstest"
+	"easel/internal/testdisk"
 	"easel/store"
 )
 
@@ -44,30 +44,6 @@ func populated(t *testing.T) string {
 	return dir
 }
 
-// copyDir copies a data folder, so each damage starts from the same one.
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 // A damage changes the file at path; pageSize and used (pages holding the
 // tree, none free) say where its pages are.
 type damage struct {
@@ -76,77 +52,42 @@ type damage struct {
 	do     func(t *testing.T, path string, pageSize int, used []int)
 }
 
-func overwrite(t *testing.T, path string, off int64, b []byte) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func truncate(t *testing.T, path string, size int64) {
-	t.Helper()
-	if err := os.Truncate(path, size); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func garbage(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, 7))
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
-	return b
-}
-
-func fileSize(t *testing.T, path string) int64 {
-	t.Helper()
-	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.Size()
-}
-
 var damages = []damage{
-	{"truncated to half", true, func(t *testing.T, path string, ps int, used []int) { truncate(t, path, fileSize(t, path)/2) }},
-	{"truncated inside its last used page", true, func(t *testing.T, path string, ps int, used []int) {
-		truncate(t, path, int64(used[len(used)-1]*ps+ps/2))
+	{"truncated to half", true, func(t *testing.T, path string, ps int, used []int) {
+		testdisk.Truncate(t, path, testdisk.Size(t, path)/2)
 	}},
-	{"truncated to 5000 bytes", true, func(t *testing.T, path string, ps int, used []int) { truncate(t, path, 5000) }},
+	{"truncated inside its last used page", true, func(t *testing.T, path string, ps int, used []int) {
+		testdisk.Truncate(t, path, int64(used[len(used)-1]*ps+ps/2))
+	}},
+	{"truncated to 5000 bytes", true, func(t *testing.T, path string, ps int, used []int) { testdisk.Truncate(t, path, 5000) }},
 	{"zeroed", true, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, 0, make([]byte, fileSize(t, path)))
+		testdisk.WriteAt(t, path, 0, make([]byte, testdisk.Size(t, path)))
 	}},
 	{"a page in use in the middle zeroed", true, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, int64(used[len(used)/2]*ps), make([]byte, ps))
+		testdisk.WriteAt(t, path, int64(used[len(used)/2]*ps), make([]byte, ps))
 	}},
 	{"a page in use in the middle garbled", true, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, int64(used[len(used)/2]*ps), garbage(1, ps))
+		testdisk.WriteAt(t, path, int64(used[len(used)/2]*ps), testdisk.Noise(1, ps))
 	}},
 	{"a page in use garbled after its header", true, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, int64(used[len(used)/3]*ps+16), garbage(2, ps-16))
+		testdisk.WriteAt(t, path, int64(used[len(used)/3]*ps+16), testdisk.Noise(2, ps-16))
 	}},
 	{"every page in use garbled", true, func(t *testing.T, path string, ps int, used []int) {
 		for i, p := range used {
-			overwrite(t, path, int64(p*ps), garbage(uint64(10+i), ps))
+			testdisk.WriteAt(t, path, int64(p*ps), testdisk.Noise(uint64(10+i), ps))
 		}
 	}},
 	{"both meta pages garbled", true, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, 0, garbage(3, 2*ps))
+		testdisk.WriteAt(t, path, 0, testdisk.Noise(3, 2*ps))
 	}},
 	{"the page in the middle of the file zeroed", false, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, fileSize(t, path)/int64(ps)/2*int64(ps), make([]byte, ps))
+		testdisk.WriteAt(t, path, testdisk.Size(t, path)/int64(ps)/2*int64(ps), make([]byte, ps))
 	}},
 	{"the page in the middle of the file garbled", false, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, fileSize(t, path)/int64(ps)/2*int64(ps), garbage(4, ps))
+		testdisk.WriteAt(t, path, testdisk.Size(t, path)/int64(ps)/2*int64(ps), testdisk.Noise(4, ps))
 	}},
 	{"the first meta page zeroed", false, func(t *testing.T, path string, ps int, used []int) {
-		overwrite(t, path, 0, make([]byte, ps))
+		testdisk.WriteAt(t, path, 0, make([]byte, ps))
 	}},
 }
 
@@ -164,15 +105,15 @@ func TestDamagedDatabaseAtOpen(t *testing.T) {
 	files := countFiles(t, healthy)
 	for _, d := range damages {
 		t.Run(strings.ReplaceAll(d.name, " ", "_"), func(t *testing.T) {
-			dir := copyDir(t, healthy)
+			dir := testdisk.CopyDir(t, healthy)
 			path := filepath.Join(dir, store.FileName)
 			d.do(t, path, pageSize, used)
-			before := fileSum(t, path)
+			before := testdisk.Sum(t, path)
 
 			db, err := store.Open(dir)
 			if err != nil {
 				wantWords(t, err, app.EDAMAGED, path, "is damaged", "backup", "keep the damaged file")
-				if fileSum(t, path) != before {
+				if testdisk.Sum(t, path) != before {
 					t.Fatal("the refusal changed easel.db")
 				}
 				if n := countFiles(t, dir); n != files {
@@ -262,7 +203,7 @@ func TestDamageFoundWhileRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range pages {
-		overwrite(t, path, int64(p*pageSize), garbage(uint64(100+p), pageSize))
+		testdisk.WriteAt(t, path, int64(p*pageSize), testdisk.Noise(uint64(100+p), pageSize))
 	}
 	_, err = boards.ListBoards(admin, app.BoardFilter{All: true})
 	wantWords(t, err, app.EINTERNAL, "may be damaged")
@@ -272,7 +213,7 @@ func TestDamageFoundWhileRunning(t *testing.T) {
 	wantWords(t, err, app.EINTERNAL, "may be damaged")
 	everyRequest(t, ts.DB)
 
-	overwrite(t, path, 0, original)
+	testdisk.WriteAt(t, path, 0, original)
 	page, err := boards.ListBoards(admin, app.BoardFilter{All: true})
 	if err != nil || len(page.Items) != 12 {
 		t.Fatalf("boards once the bytes are back: %v, %v", page, err)
@@ -305,7 +246,7 @@ func TestDamagedFreeListWhileRunning(t *testing.T) {
 	}
 	pageSize := os.Getpagesize()
 	for p := 2; p < len(original)/pageSize; p++ {
-		overwrite(t, path, int64(p*pageSize), garbage(uint64(100+p), pageSize))
+		testdisk.WriteAt(t, path, int64(p*pageSize), testdisk.Noise(uint64(100+p), pageSize))
 	}
 	_, err = boards.CreateBoard(admin, "On damaged pages")
 	wantCode(t, err, app.EINTERNAL)
@@ -322,7 +263,7 @@ func TestDamagedFreeListWhileRunning(t *testing.T) {
 	}
 	everyRequest(t, ts.DB)
 
-	overwrite(t, path, 0, original)
+	testdisk.WriteAt(t, path, 0, original)
 	if _, err := boards.ListBoards(admin, app.BoardFilter{All: true}); err != nil {
 		t.Fatalf("reads once the bytes are back: %v", err)
 	}

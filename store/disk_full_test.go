@@ -12,6 +12,7 @@ import (
 
 	"easel/app"
 	"easel/app/accesstest"
+	"easel/internal/testdisk"
 	"easel/store"
 )
 
@@ -21,9 +22,9 @@ import (
 // space is free writes work again and everything committed before is still
 // there after a restart (whose check of the file passes).
 func TestDiskFull(t *testing.T) {
-	needMounts(t)
+	testdisk.NeedMounts(t)
 	root := t.TempDir()
-	mountTmpfs(t, root, "8m")
+	testdisk.MountTmpfs(t, root, "8m")
 	dir := filepath.Join(root, "data")
 	ts := openTestStoreIn(t, dir)
 	ts.clock = time.Now() // the session must still be valid when the store opens again, on the real clock
@@ -49,7 +50,7 @@ func TestDiskFull(t *testing.T) {
 		}
 	}
 
-	filler := fillDisk(t, root)
+	filler := testdisk.FillDisk(t, root)
 
 	_, err := images.Import(admin, boardIDs[0], "full.png", bytes.NewReader(accesstest.PNG(99)))
 	wantWords(t, err, app.ENOSPACE, "is full", dir, "Free some space")

@@ -16,15 +16,8 @@ func PagesInUse(path string) (pages []int, pageSize int, err error) {
 	}
 	defer b.Close()
 	err = b.View(func(tx *bolt.Tx) error {
-		for id := 2; ; id++ {
-			info, err := tx.Page(id)
-			if info == nil || err != nil {
-				return err
-			}
-			if info.Type == "leaf" || info.Type == "branch" {
-				pages = append(pages, id)
-			}
-		}
+		pages, err = treePages(tx)
+		return err
 	})
 	return pages, b.Info().PageSize, err
 }
@@ -40,15 +33,22 @@ func (db *DB) PutRawImageRecord(name string, value []byte) error {
 // TreePages lists the leaf and branch pages of the open store, and its page size.
 func (db *DB) TreePages() (pages []int, pageSize int, err error) {
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		for id := 2; ; id++ {
-			info, err := tx.Page(id)
-			if info == nil || err != nil {
-				return err
-			}
-			if info.Type == "leaf" || info.Type == "branch" {
-				pages = append(pages, id)
-			}
-		}
+		pages, err = treePages(tx)
+		return err
 	})
 	return pages, db.bolt.Info().PageSize, err
+}
+
+// treePages lists the leaf and branch pages that tx sees, from page 2 (the
+// two meta pages come first) to the end of the file.
+func treePages(tx *bolt.Tx) (pages []int, err error) {
+	for id := 2; ; id++ {
+		info, err := tx.Page(id)
+		if info == nil || err != nil {
+			return pages, err
+		}
+		if info.Type == "leaf" || info.Type == "branch" {
+			pages = append(pages, id)
+		}
+	}
 }

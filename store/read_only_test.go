@@ -7,6 +7,7 @@ import (
 
 	"easel/app"
 	"easel/app/accesstest"
+	"easel/internal/testdisk"
 	"easel/store"
 )
 
@@ -14,25 +15,25 @@ import (
 // words that name the folder and say what to do, not a raw chmod error;
 // so is a folder yet to be made on such a disk. Nothing is written.
 func TestReadOnlyAtOpen(t *testing.T) {
-	needMounts(t)
+	testdisk.NeedMounts(t)
 	root := t.TempDir()
-	mountTmpfs(t, root, "8m")
+	testdisk.MountTmpfs(t, root, "8m")
 	dir := filepath.Join(root, "data")
 	db, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	before := fileSum(t, filepath.Join(dir, store.FileName))
-	remount(t, root, "ro")
+	before := testdisk.Sum(t, filepath.Join(dir, store.FileName))
+	testdisk.Remount(t, root, "ro")
 
 	_, err = store.Open(dir)
 	wantWords(t, err, app.EREADONLY, dir, "read-only", "--data")
 	_, err = store.Open(filepath.Join(root, "new"))
 	wantWords(t, err, app.EREADONLY, filepath.Join(root, "new"), "read-only")
 
-	remount(t, root, "rw")
-	if fileSum(t, filepath.Join(dir, store.FileName)) != before {
+	testdisk.Remount(t, root, "rw")
+	if testdisk.Sum(t, filepath.Join(dir, store.FileName)) != before {
 		t.Fatal("the refused open changed easel.db")
 	}
 }
@@ -45,10 +46,10 @@ func TestReadOnlyAtOpen(t *testing.T) {
 // Easel; the kernel's own EROFS reaches the store just as it would from a
 // disk that failed.)
 func TestReadOnlyWhileRunning(t *testing.T) {
-	needMounts(t)
+	testdisk.NeedMounts(t)
 	dir := t.TempDir()
 	for _, kind := range []string{"images", "thumbnails"} {
-		mountTmpfs(t, filepath.Join(dir, kind), "4m")
+		testdisk.MountTmpfs(t, filepath.Join(dir, kind), "4m")
 	}
 	ts := openTestStoreIn(t, dir)
 	admin := ts.setup()
@@ -59,7 +60,7 @@ func TestReadOnlyWhileRunning(t *testing.T) {
 	}
 
 	for _, kind := range []string{"images", "thumbnails"} {
-		remount(t, filepath.Join(dir, kind), "ro")
+		testdisk.Remount(t, filepath.Join(dir, kind), "ro")
 	}
 	_, err = images.Import(admin, "", "while-read-only.png", bytes.NewReader(accesstest.PNG(2)))
 	wantWords(t, err, app.EREADONLY, dir, "read-only")
@@ -74,7 +75,7 @@ func TestReadOnlyWhileRunning(t *testing.T) {
 	f.Close()
 
 	for _, kind := range []string{"images", "thumbnails"} {
-		remount(t, filepath.Join(dir, kind), "rw")
+		testdisk.Remount(t, filepath.Join(dir, kind), "rw")
 	}
 	if _, err := images.Import(admin, "", "after.png", bytes.NewReader(accesstest.PNG(3))); err != nil {
 		t.Fatalf("import once the folder is writable again: %v", err)
