@@ -3,11 +3,9 @@ package e2e
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"easel/app/accesstest"
+	"easel/internal/testdisk"
 	"easel/store"
 )
 
@@ -33,17 +32,17 @@ func TestServeDamagedDatabase(t *testing.T) {
 		refuse bool // else it may also start
 		damage func(t *testing.T, path string)
 	}{
-		{"truncated to half", true, func(t *testing.T, path string) { truncateTo(t, path, sizeOf(t, path)/2) }},
-		{"truncated mid-page", true, func(t *testing.T, path string) { truncateTo(t, path, 3*pageSize+100) }},
-		{"zeroed", true, func(t *testing.T, path string) { writeAt(t, path, 0, make([]byte, sizeOf(t, path))) }},
+		{"truncated to half", true, func(t *testing.T, path string) { testdisk.Truncate(t, path, testdisk.Size(t, path)/2) }},
+		{"truncated mid-page", true, func(t *testing.T, path string) { testdisk.Truncate(t, path, 3*pageSize+100) }},
+		{"zeroed", true, func(t *testing.T, path string) { testdisk.WriteAt(t, path, 0, make([]byte, testdisk.Size(t, path))) }},
 		{"every page but the meta pages garbled", true, func(t *testing.T, path string) {
-			writeAt(t, path, 2*pageSize, noise(1, int(sizeOf(t, path)-2*pageSize)))
+			testdisk.WriteAt(t, path, 2*pageSize, testdisk.Noise(1, int(testdisk.Size(t, path)-2*pageSize)))
 		}},
 		{"a page in the middle zeroed", false, func(t *testing.T, path string) {
-			writeAt(t, path, sizeOf(t, path)/pageSize/2*pageSize, make([]byte, pageSize))
+			testdisk.WriteAt(t, path, testdisk.Size(t, path)/pageSize/2*pageSize, make([]byte, pageSize))
 		}},
 		{"a page in the middle garbled", false, func(t *testing.T, path string) {
-			writeAt(t, path, sizeOf(t, path)/pageSize/2*pageSize, noise(2, int(pageSize)))
+			testdisk.WriteAt(t, path, testdisk.Size(t, path)/pageSize/2*pageSize, testdisk.Noise(2, int(pageSize)))
 		}},
 		// The pages fit together, so this one starts; the requests that
 		// read Ada's record fail with words.
@@ -65,10 +64,10 @@ func TestServeDamagedDatabase(t *testing.T) {
 		}},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
-			data := copyFolder(t, healthy)
+			data := testdisk.CopyDir(t, healthy)
 			path := filepath.Join(data, store.FileName)
 			c.damage(t, path)
-			sum, files := sumOf(t, path), imageFiles(t, data)
+			sum, files := testdisk.Sum(t, path), imageFiles(t, data)
 
 			s, refusal := serveOrRefuse(t, data)
 			if s == nil {
@@ -77,7 +76,7 @@ func TestServeDamagedDatabase(t *testing.T) {
 						t.Fatalf("the refusal %q does not say %q", refusal, w)
 					}
 				}
-				if sumOf(t, path) != sum || imageFiles(t, data) != files {
+				if testdisk.Sum(t, path) != sum || imageFiles(t, data) != files {
 					t.Fatal("the refusal changed easel.db or the image files")
 				}
 				if c.name == "zeroed" { // the window refuses alike, before it opens
@@ -107,7 +106,7 @@ func TestServeLostDatabase(t *testing.T) {
 		{"empty", func(path string) error { return os.Truncate(path, 0) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			data := copyFolder(t, healthy)
+			data := testdisk.CopyDir(t, healthy)
 			path := filepath.Join(data, store.FileName)
 			if err := c.lose(path); err != nil {
 				t.Fatal(err)
@@ -255,29 +254,6 @@ func everyAnswer(t *testing.T, s *server) int {
 	return n
 }
 
-func copyFolder(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 func imageFiles(t *testing.T, data string) int {
 	t.Helper()
 	n := 0
@@ -290,51 +266,4 @@ func imageFiles(t *testing.T, data string) int {
 		})
 	}
 	return n
-}
-
-func sumOf(t *testing.T, path string) [32]byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sha256.Sum256(b)
-}
-
-func sizeOf(t *testing.T, path string) int64 {
-	t.Helper()
-	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.Size()
-}
-
-func truncateTo(t *testing.T, path string, size int64) {
-	t.Helper()
-	if err := os.Truncate(path, size); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeAt(t *testing.T, path string, off int64, b []byte) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// noise is n reproducible random bytes.
-func noise(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, 9))
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
-	return b
 }

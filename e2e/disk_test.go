@@ -14,11 +14,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"easel/app/accesstest"
+	"easel/internal/testdisk"
 )
 
 // TestServeDiskFull runs `easel serve` with its data on a small tmpfs and
@@ -27,9 +27,9 @@ import (
 // restart on the full disk; once space is free, writes work again; and
 // after a restart nothing committed is lost.
 func TestServeDiskFull(t *testing.T) {
-	needMounts(t)
+	testdisk.NeedMounts(t)
 	root := t.TempDir()
-	mountTmpfs(t, root, "16m")
+	testdisk.MountTmpfs(t, root, "16m")
 	data := filepath.Join(root, "data")
 	s := startServe(t, data)
 	ada := setupAda(t, s.URL)
@@ -41,7 +41,7 @@ func TestServeDiskFull(t *testing.T) {
 		images[uploadPNG(t, s.URL, ada, boards[0], png)] = png
 	}
 
-	filler := fillDisk(t, root)
+	filler := testdisk.FillDisk(t, root)
 	status, detail := tryUpload(t, s.URL, ada, boards[0], accesstest.PNG(50))
 	wantAnswer(t, "upload on a full disk", status, detail, 507, "is full", data, "Free some space")
 
@@ -81,15 +81,15 @@ func TestServeDiskFull(t *testing.T) {
 // `easel serve` and the window at start with words that name the folder
 // and say what to do; nothing panics, and the exit status is not 0.
 func TestServeReadOnlyAtStart(t *testing.T) {
-	needMounts(t)
+	testdisk.NeedMounts(t)
 	root := t.TempDir()
-	mountTmpfs(t, root, "16m")
+	testdisk.MountTmpfs(t, root, "16m")
 	data := filepath.Join(root, "data")
 	s := startServe(t, data)
 	setupAda(t, s.URL)
 	s.Stop(t)
-	remount(t, root, "ro")
-	t.Cleanup(func() { remount(t, root, "rw") })
+	testdisk.Remount(t, root, "ro")
+	t.Cleanup(func() { testdisk.Remount(t, root, "rw") })
 
 	for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0", "--data", data}, {"--data", data}} {
 		out := refusedStart(t, args...)
@@ -107,10 +107,10 @@ func TestServeReadOnlyAtStart(t *testing.T) {
 // upload answers 507 saying so, reads go on, and writes work once the
 // folders are writable again.
 func TestServeReadOnlyWhileRunning(t *testing.T) {
-	needMounts(t)
+	testdisk.NeedMounts(t)
 	data := t.TempDir()
 	for _, kind := range []string{"images", "thumbnails"} {
-		mountTmpfs(t, filepath.Join(data, kind), "8m")
+		testdisk.MountTmpfs(t, filepath.Join(data, kind), "8m")
 	}
 	s := startServe(t, data)
 	ada := setupAda(t, s.URL)
@@ -119,14 +119,14 @@ func TestServeReadOnlyWhileRunning(t *testing.T) {
 	images := map[string][]byte{uploadPNG(t, s.URL, ada, board, png): png}
 
 	for _, kind := range []string{"images", "thumbnails"} {
-		remount(t, filepath.Join(data, kind), "ro")
+		testdisk.Remount(t, filepath.Join(data, kind), "ro")
 	}
 	status, detail := tryUpload(t, s.URL, ada, board, accesstest.PNG(2))
 	wantAnswer(t, "upload onto a read-only folder", status, detail, 507, "read-only", data)
 	checkGallery(t, s.URL, ada, []string{board}, images)
 
 	for _, kind := range []string{"images", "thumbnails"} {
-		remount(t, filepath.Join(data, kind), "rw")
+		testdisk.Remount(t, filepath.Join(data, kind), "rw")
 	}
 	png = accesstest.PNG(3)
 	images[uploadPNG(t, s.URL, ada, board, png)] = png
@@ -169,9 +169,17 @@ func createBoard(t *testing.T, base, token, name string) string {
 // tryUpload uploads an image and returns the status and the detail of the answer.
 func tryUpload(t *testing.T, base, token, boardID string, data []byte) (int, string) {
 	t.Helper()
+	status, raw := upload(t, base, token, boardID, "picture.png", data)
+	return status, detailOf(raw)
+}
+
+// upload posts data over REST as an image file called name onto a board
+// (none: "") and returns the answer's status and body, whatever they are.
+func upload(t *testing.T, base, token, boardID, name string, data []byte) (int, []byte) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "picture.png")
+	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(data)
 	mw.Close()
 	req, _ := http.NewRequest("POST", base+"/api/v1/images/upload?board_id="+boardID, &body)
@@ -183,7 +191,7 @@ func tryUpload(t *testing.T, base, token, boardID string, data []byte) (int, str
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, detailOf(raw)
+	return res.StatusCode, raw
 }
 
 // call makes a request without a body and returns the status and the body.
@@ -241,65 +249,4 @@ func refusedStart(t *testing.T, args ...string) string {
 		}
 	}
 	return string(out)
-}
-
-// The disk tests mount small file systems of their own, which takes root
-// (CI runs as root). Anywhere else they say they were skipped, and why.
-func needMounts(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: mounting a small tmpfs to fill it up (or make it read-only) needs root; CI runs these as root")
-	}
-	if _, err := exec.LookPath("mount"); err != nil {
-		t.Skip("skipped: no mount command on this machine")
-	}
-}
-
-// mountTmpfs mounts a tmpfs of the given size ("16m") on dir until the test ends.
-func mountTmpfs(t *testing.T, dir, size string) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("skipped: cannot mount a tmpfs here (%v: %s)", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-			exec.Command("umount", "-l", dir).Run()
-		}
-	})
-}
-
-// remount makes the file system on dir read-only ("ro") or writable ("rw").
-func remount(t *testing.T, dir, mode string) {
-	t.Helper()
-	if out, err := exec.Command("mount", "-o", "remount,"+mode, dir).CombinedOutput(); err != nil {
-		t.Fatalf("remount %s %s: %v: %s", dir, mode, err, out)
-	}
-}
-
-// fillDisk writes a file in dir until its file system has no byte left and
-// returns its name: removing it frees the space again.
-func fillDisk(t *testing.T, dir string) string {
-	t.Helper()
-	name := filepath.Join(dir, "filler")
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for chunk := 1 << 16; chunk >= 1; chunk /= 2 {
-		buf := make([]byte, chunk)
-		for {
-			if _, err := f.Write(buf); err != nil {
-				if !errors.Is(err, syscall.ENOSPC) {
-					t.Fatalf("filling the disk: %v", err)
-				}
-				break
-			}
-		}
-	}
-	return name
 }

@@ -1,11 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -18,25 +15,12 @@ import (
 // uploadPNG puts an image onto a board over REST and returns its name.
 func uploadPNG(t *testing.T, base, token, boardID string, data []byte) string {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "private.png")
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/images/upload?board_id="+boardID, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
+	status, raw := upload(t, base, token, boardID, "private.png", data)
 	var img struct {
 		ImageName string `json:"image_name"`
 	}
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 201 || json.Unmarshal(raw, &img) != nil {
-		t.Fatalf("upload = %d %s", res.StatusCode, raw)
+	if status != 201 || json.Unmarshal(raw, &img) != nil {
+		t.Fatalf("upload = %d %s", status, raw)
 	}
 	return img.ImageName
 }
