@@ -21,26 +21,32 @@ type services struct {
 	queue    *store.QueueService
 	settings *store.SettingsService
 	worker   *render.Worker
+	events   *app.Broker
 	db       *store.DB
 	log      *slog.Logger
 }
 
 func newServices(db *store.DB, workers int, log *slog.Logger) *services {
-	s := &services{
+	// The broker and the queue's signals come first: the queue publishes
+	// and signals on them, the worker and the faces listen, so none of
+	// them needs another to be built.
+	events, signals := app.NewBroker(), app.NewQueueSignals()
+	boards, images := store.NewBoardService(db), store.NewImageService(db)
+	queue := store.NewQueueService(db, render.CheckBatch, events, signals)
+	return &services{
 		auth:     store.NewAuthService(db),
 		users:    store.NewUserService(db),
 		audit:    store.NewAuditService(db),
-		boards:   store.NewBoardService(db),
-		images:   store.NewImageService(db),
-		queue:    store.NewQueueService(db, render.CheckBatch),
+		boards:   boards,
+		images:   images,
+		queue:    queue,
 		settings: store.NewSettingsService(db),
-		db:       db,
-		log:      log,
+		worker: render.NewWorker(render.Config{Queue: queue, Images: images, Boards: boards,
+			Events: events, Signals: signals, Log: log, Slots: workers}),
+		events: events,
+		db:     db,
+		log:    log,
 	}
-	s.worker = &render.Worker{Queue: s.queue, Images: s.images, Boards: s.boards, Events: s.queue.Events, Log: log, Slots: workers}
-	s.queue.Canceled = s.worker.Cancel
-	s.queue.Enqueued = s.worker.Wake
-	return s
 }
 
 // start runs the queue worker until stop, and the sweep of expired
@@ -52,7 +58,5 @@ func (s *services) start(ctx context.Context) error {
 
 // stop lets the running queue step finish, puts its item back in line and stops.
 func (s *services) stop() { s.worker.Stop() }
-
-func (s *services) broker() *app.Broker { return s.queue.Events }
 
 func workflows() any { return engine.Workflows() }

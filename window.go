@@ -24,7 +24,7 @@ func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 	svc := newServices(db, workers, log)
 	session := desktop.NewSession(desktop.Services{
 		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
-		Queue: svc.queue, Settings: svc.settings, Broker: svc.broker(), Workflows: workflows(),
+		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(),
 	})
 	session.Log = log // panics, with their stacks, go to Easel's log
 	return wails.Run(&options.App{

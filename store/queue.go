@@ -19,18 +19,19 @@ type BatchChecker func(graph json.RawMessage, items [][]app.FieldValue, pixelBud
 type QueueService struct {
 	db    *DB
 	check BatchChecker
-	// Events receives status changes made through the service.
-	Events *app.Broker
-	// Canceled is told of an item canceled while it runs, so the worker
-	// can stop it at its next step.
-	Canceled func(id uint64)
-	// Enqueued is told when work arrives, so the worker need not poll.
-	Enqueued func()
+	// events receives status changes made through the service.
+	events *app.Broker
+	// signals tell the worker of new work (so it need not poll) and of
+	// items canceled while they run (so it stops them at their next step).
+	signals *app.QueueSignals
 }
 
-// NewQueueService returns the queue of db, checking batches with check.
-func NewQueueService(db *DB, check BatchChecker) *QueueService {
-	return &QueueService{db: db, check: check, Events: app.NewBroker(), Canceled: func(uint64) {}, Enqueued: func() {}}
+// NewQueueService returns the queue of db, checking batches with check,
+// publishing status changes on events and signalling new work and cancels
+// on signals. The worker is built over the same events and signals, so
+// neither it nor the queue needs the other to be built.
+func NewQueueService(db *DB, check BatchChecker, events *app.Broker, signals *app.QueueSignals) *QueueService {
+	return &QueueService{db: db, check: check, events: events, signals: signals}
 }
 
 var (
@@ -101,9 +102,9 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	}
 	res.Enqueued = len(res.ItemIDs)
 	for _, ev := range events {
-		s.Events.Publish(owner, ev)
+		s.events.Publish(owner, ev)
 	}
-	s.Enqueued()
+	s.signals.WorkArrived()
 	return res, nil
 }
 
@@ -231,9 +232,9 @@ func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueIte
 		return nil, err
 	}
 	if wasRunning {
-		s.Canceled(id)
+		s.signals.Canceled(id)
 	}
-	s.Events.Publish(owner, &app.QueueEvent{Type: app.EventItemStatus, Item: out})
+	s.events.Publish(owner, &app.QueueEvent{Type: app.EventItemStatus, Item: out})
 	return out, nil
 }
 
@@ -256,9 +257,9 @@ func (s *QueueService) DeleteItem(ctx context.Context, id uint64) error {
 		return err
 	}
 	if gone.Status == app.StatusInProgress {
-		s.Canceled(id)
+		s.signals.Canceled(id)
 	}
-	s.Events.Publish(gone.Owner, &app.QueueEvent{Type: app.EventItemDeleted, Item: view})
+	s.events.Publish(gone.Owner, &app.QueueEvent{Type: app.EventItemDeleted, Item: view})
 	return nil
 }
 
@@ -325,9 +326,9 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 		return nil, err
 	}
 	for _, p := range events {
-		s.Events.Publish(p.owner, p.ev)
+		s.events.Publish(p.owner, p.ev)
 	}
-	s.Enqueued()
+	s.signals.WorkArrived()
 	return retried, nil
 }
 
@@ -371,10 +372,10 @@ func (s *QueueService) eachItem(ctx context.Context, event, action string, keep 
 		return 0, err
 	}
 	for _, id := range running {
-		s.Canceled(id)
+		s.signals.Canceled(id)
 	}
 	for _, it := range changed {
-		s.Events.Publish(it.UserID, &app.QueueEvent{Type: event, Item: it})
+		s.events.Publish(it.UserID, &app.QueueEvent{Type: event, Item: it})
 	}
 	return len(changed), nil
 }
@@ -425,9 +426,9 @@ func (s *QueueService) SetPaused(ctx context.Context, paused bool) error {
 	if err != nil {
 		return err
 	}
-	s.Events.Publish("", &app.QueueEvent{Type: app.EventProcessor})
+	s.events.Publish("", &app.QueueEvent{Type: app.EventProcessor})
 	if !paused {
-		s.Enqueued()
+		s.signals.WorkArrived()
 	}
 	return nil
 }

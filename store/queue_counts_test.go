@@ -105,7 +105,7 @@ func TestQueueCountsMigration(t *testing.T) {
 	q.Close()
 
 	again := openTestStoreIn(t, dir)
-	st, err := store.NewQueueService(again.DB, render.CheckBatch).Status(again.login(adminEmail, adminPassword))
+	st, err := store.NewQueueService(again.DB, render.CheckBatch, app.NewBroker(), app.NewQueueSignals()).Status(again.login(adminEmail, adminPassword))
 	if err != nil || st.Queue.Total != 3 || st.Queue.Pending != 2 || st.Queue.Completed != 1 || st.Mine != st.Queue {
 		t.Fatalf("status after the migration = %+v, %v", st, err)
 	}

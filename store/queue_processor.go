@@ -78,7 +78,7 @@ func (s *QueueService) Finish(id uint64, runErr error, claimNext bool, lastUser 
 		return nil, err
 	}
 	if done != nil {
-		s.Events.Publish(done.UserID, &app.QueueEvent{Type: app.EventItemStatus, Item: done})
+		s.events.Publish(done.UserID, &app.QueueEvent{Type: app.EventItemStatus, Item: done})
 	}
 	s.publishClaim(claim)
 	return claim, nil
@@ -86,7 +86,7 @@ func (s *QueueService) Finish(id uint64, runErr error, claimNext bool, lastUser 
 
 func (s *QueueService) publishClaim(claim *app.ClaimedItem) {
 	if claim != nil {
-		s.Events.Publish(claim.Owner, &app.QueueEvent{Type: app.EventItemStatus, Item: claim.Item})
+		s.events.Publish(claim.Owner, &app.QueueEvent{Type: app.EventItemStatus, Item: claim.Item})
 	}
 }
 

@@ -19,12 +19,14 @@ const solidGraph = `{"nodes": {
 
 type queueStore struct {
 	*testStore
-	queue *store.QueueService
+	queue  *store.QueueService
+	events *app.Broker
 }
 
 func openQueue(t *testing.T) *queueStore {
 	ts := openTestStore(t)
-	return &queueStore{testStore: ts, queue: store.NewQueueService(ts.DB, render.CheckBatch)}
+	events := app.NewBroker()
+	return &queueStore{testStore: ts, queue: store.NewQueueService(ts.DB, render.CheckBatch, events, app.NewQueueSignals()), events: events}
 }
 
 func (q *queueStore) enqueue(ctx context.Context, runs int) *app.EnqueueResult {
@@ -229,9 +231,9 @@ func TestQueueEventsAreRedacted(t *testing.T) {
 	admin := q.setup()
 	bob, bobCtx := q.createUser(admin, "bob@t.co", false)
 	ann, _ := q.createUser(admin, "ann@t.co", false)
-	bobSub := q.queue.Events.Subscribe(func() (*app.User, error) { return bob, nil })
-	annSub := q.queue.Events.Subscribe(func() (*app.User, error) { return ann, nil })
-	adminSub := q.queue.Events.Subscribe(func() (*app.User, error) { return &app.User{UserID: "admin", IsActive: true, IsAdmin: true}, nil })
+	bobSub := q.events.Subscribe(func() (*app.User, error) { return bob, nil })
+	annSub := q.events.Subscribe(func() (*app.User, error) { return ann, nil })
+	adminSub := q.events.Subscribe(func() (*app.User, error) { return &app.User{UserID: "admin", IsActive: true, IsAdmin: true}, nil })
 	defer bobSub.Close()
 	defer annSub.Close()
 	defer adminSub.Close()

@@ -37,11 +37,12 @@ func newWindow(t *testing.T) *window {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	queue := store.NewQueueService(db, render.CheckBatch)
+	events := app.NewBroker()
+	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
 	w := &window{Session: desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
 		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
-		Queue: queue, Settings: store.NewSettingsService(db), Broker: queue.Events, Workflows: engine.Workflows(),
+		Queue: queue, Settings: store.NewSettingsService(db), Broker: events, Workflows: engine.Workflows(),
 	}), clock: time.Now(), db: db, queue: queue}
 	w.Now = func() time.Time { return w.clock }
 	w.Emit = func(name string, data ...any) {

@@ -22,12 +22,13 @@ func TestImportFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	queue := store.NewQueueService(db, render.CheckBatch)
+	events := app.NewBroker()
+	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
 	images := store.NewImageService(db)
 	images.Limits.MaxBytes = 1 << 20
 	s := desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db), Boards: store.NewBoardService(db),
-		Images: images, Queue: queue, Broker: queue.Events, Workflows: engine.Workflows(),
+		Images: images, Queue: queue, Broker: events, Workflows: engine.Workflows(),
 	})
 	b := s.Bindings()
 	auth, bound := b[0].(*desktop.Auth), b[3].(*desktop.Images)

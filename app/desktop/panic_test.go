@@ -68,12 +68,13 @@ func TestPanicsGetTheGenericError(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	queue := store.NewQueueService(db, render.CheckBatch)
+	events := app.NewBroker()
+	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
 	real := store.NewImageService(db)
 	s := desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
 		Boards: panickyBoards{store.NewBoardService(db)}, Images: panickyImages{real},
-		Queue: queue, Broker: queue.Events, Workflows: engine.Workflows(),
+		Queue: queue, Broker: events, Workflows: engine.Workflows(),
 	})
 	logs := &syncLog{}
 	s.Log = slog.New(slog.NewTextHandler(logs, nil))

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"easel/app"
 	"easel/app/engine"
 	"easel/app/httpapi"
 	"easel/app/render"
@@ -58,7 +59,8 @@ func newServerWith(t *testing.T, change func(*httpapi.Services)) *apiClient {
 	}
 	t.Cleanup(func() { db.Close() })
 	logs := &lockedBuilder{}
-	queue := store.NewQueueService(db, render.CheckBatch)
+	events := app.NewBroker()
+	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
 	svc := httpapi.Services{
 		Auth:      store.NewAuthService(db),
 		Users:     store.NewUserService(db),
@@ -67,7 +69,7 @@ func newServerWith(t *testing.T, change func(*httpapi.Services)) *apiClient {
 		Images:    store.NewImageService(db),
 		Queue:     queue,
 		Settings:  store.NewSettingsService(db),
-		Broker:    queue.Events,
+		Broker:    events,
 		Workflows: engine.Workflows(),
 	}
 	if change != nil {

@@ -24,6 +24,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"easel/app"
 	"easel/app/engine"
 	"easel/app/httpapi"
 	"easel/app/render"
@@ -202,11 +203,12 @@ func uploadMemoryChild(dir string) {
 		fmt.Println("open:", err)
 		os.Exit(2)
 	}
-	queue := store.NewQueueService(db, render.CheckBatch)
+	events := app.NewBroker()
+	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
 	api := httpapi.New(httpapi.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db), Audit: store.NewAuditService(db),
 		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
-		Queue: queue, Broker: queue.Events, Workflows: engine.Workflows(),
+		Queue: queue, Broker: events, Workflows: engine.Workflows(),
 	}, fstest.MapFS{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -48,7 +48,7 @@ func (in *invocation) runGraph() error {
 			return // one event per percent is plenty
 		}
 		last = pct
-		in.w.Events.Publish(in.owner, &app.QueueEvent{Type: app.EventNodeProgress, Item: in.item,
+		in.w.events.Publish(in.owner, &app.QueueEvent{Type: app.EventNodeProgress, Item: in.item,
 			NodeID: p.NodeID, NodeType: p.NodeType, Percent: float64(pct)})
 	})
 	return ownerError(err)
@@ -66,7 +66,7 @@ func ownerError(err error) error {
 // ImageSize is the size of an image the owner may see, from its record, so
 // that the run can refuse one too big for its budget before decoding it.
 func (in *invocation) ImageSize(name string) (width, height int, err error) {
-	img, err := in.w.Images.FindImage(in.asOwner(), name)
+	img, err := in.w.images.FindImage(in.asOwner(), name)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -77,7 +77,7 @@ var _ engine.ImageSizer = (*invocation)(nil)
 
 // LoadImage reads an image the owner may see.
 func (in *invocation) LoadImage(name string) (image.Image, error) {
-	f, _, err := in.w.Images.OpenImage(in.asOwner(), name, false)
+	f, _, err := in.w.images.OpenImage(in.asOwner(), name, false)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (in *invocation) LoadImage(name string) (image.Image, error) {
 func (in *invocation) SaveImage(img image.Image, board engine.BoardRef, meta engine.Metadata) (string, error) {
 	boardID := board.BoardID
 	if board.BoardName != "" {
-		b, err := in.w.Boards.FindOrCreateBoard(in.asOwner(), board.BoardName)
+		b, err := in.w.boards.FindOrCreateBoard(in.asOwner(), board.BoardName)
 		if err != nil {
 			return "", err
 		}
@@ -114,7 +114,7 @@ func (in *invocation) SaveImage(img image.Image, board engine.BoardRef, meta eng
 		return "", err
 	}
 	b := img.Bounds()
-	saved, err := in.w.Images.Add(in.asOwner(), app.NewImage{
+	saved, err := in.w.images.Add(in.asOwner(), app.NewImage{
 		BoardID: boardID, OriginalName: fmt.Sprintf("easel-%d-%d.png", in.item.ItemID, in.saved+1),
 		Data: data, ContentType: "image/png", Width: b.Dx(), Height: b.Dy(),
 		Thumbnail: thumb, ThumbType: thumbType, Metadata: metaJSON, QueueItemID: in.item.ItemID,
@@ -123,6 +123,6 @@ func (in *invocation) SaveImage(img image.Image, board engine.BoardRef, meta eng
 		return "", err
 	}
 	in.saved++
-	in.w.Events.Publish(in.owner, &app.QueueEvent{Type: app.EventImageSaved, Item: in.item, ImageName: saved.ImageName, BoardID: boardID})
+	in.w.events.Publish(in.owner, &app.QueueEvent{Type: app.EventImageSaved, Item: in.item, ImageName: saved.ImageName, BoardID: boardID})
 	return saved.ImageName, nil
 }

@@ -19,43 +19,65 @@ import (
 var errStopping = errors.New("Easel is stopping")
 
 // idleWait is how long a slot with nothing to do waits before looking
-// again; Wake cuts it short when work arrives.
+// again; the queue's signals cut it short when work arrives.
 const idleWait = 2 * time.Second
+
+// Config is what a worker needs: the queue it runs, the services its nodes
+// call as each item's owner, where it tells of progress, and the signals the
+// queue gives of new work and cancels. The queue and the worker share the
+// signals and the broker, made before either, so neither needs the other
+// to be built (see app.QueueSignals).
+type Config struct {
+	Queue   app.QueueProcessor
+	Images  app.ImageService
+	Boards  app.BoardService
+	Events  *app.Broker
+	Signals *app.QueueSignals
+	// Log gets what the owner of a failed item must not see; slog's
+	// default logger when nil.
+	Log *slog.Logger
+	// Slots is how many items run at once (at least 1).
+	Slots int
+}
 
 // Worker runs queue items in the background.
 type Worker struct {
-	Queue  app.QueueProcessor
-	Images app.ImageService
-	Boards app.BoardService
-	Events *app.Broker
-	Log    *slog.Logger
-	// Slots is how many items run at once (default 1).
-	Slots int
+	queue   app.QueueProcessor
+	images  app.ImageService
+	boards  app.BoardService
+	events  *app.Broker
+	signals *app.QueueSignals
+	log     *slog.Logger
+	slots   int
 
-	wake     chan struct{}
 	mu       sync.Mutex
 	lastUser string
-	running  map[uint64]context.CancelCauseFunc
-	// canceled holds cancels that came between an item's claim and its
-	// start, so that the run begins canceled.
-	canceled map[uint64]bool
-	stop     context.CancelFunc
-	wg       sync.WaitGroup
+	// running holds each running item's stop, for Stop; the queue's
+	// cancels reach the run through the signals.
+	running map[uint64]context.CancelCauseFunc
+	stop    context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// NewWorker returns a worker over c, not started.
+func NewWorker(c Config) *Worker {
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	return &Worker{queue: c.Queue, images: c.Images, boards: c.Boards, events: c.Events, signals: c.Signals,
+		log: c.Log, slots: max(c.Slots, 1), running: map[uint64]context.CancelCauseFunc{}}
 }
 
 // Start fails what a crash left in progress, then runs items until Stop.
 func (w *Worker) Start(parent context.Context) error {
-	if n, err := w.Queue.RecoverInterrupted(); err != nil {
+	if n, err := w.queue.RecoverInterrupted(); err != nil {
 		return err
 	} else if n > 0 {
-		w.Log.Info("queue items interrupted by the last stop are marked failed", "items", n)
+		w.log.Info("queue items interrupted by the last stop are marked failed", "items", n)
 	}
 	ctx, stop := context.WithCancel(parent)
 	w.stop = stop
-	w.wake = make(chan struct{}, 1)
-	w.running = map[uint64]context.CancelCauseFunc{}
-	w.canceled = map[uint64]bool{}
-	for range max(w.Slots, 1) {
+	for range w.slots {
 		w.wg.Add(1)
 		go w.loop(ctx)
 	}
@@ -74,36 +96,17 @@ func (w *Worker) Stop() {
 	w.wg.Wait()
 }
 
-// Wake tells the worker that work has arrived.
-func (w *Worker) Wake() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Cancel stops a running item at its next step.
-func (w *Worker) Cancel(id uint64) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if cancel, ok := w.running[id]; ok {
-		cancel(app.ErrCanceled)
-	} else {
-		w.canceled[id] = true // claimed, not started yet (or not ours: harmless)
-	}
-}
-
 func (w *Worker) loop(ctx context.Context) {
 	defer w.wg.Done()
 	var claim *app.ClaimedItem
 	for ctx.Err() == nil {
 		if claim == nil {
-			claim = w.claim(func(last string) (*app.ClaimedItem, error) { return w.Queue.Claim(last) })
+			claim = w.claim(func(last string) (*app.ClaimedItem, error) { return w.queue.Claim(last) })
 		}
 		if claim == nil {
 			select {
 			case <-ctx.Done():
-			case <-w.wake:
+			case <-w.signals.Work():
 			case <-time.After(idleWait):
 			}
 			continue
@@ -111,8 +114,8 @@ func (w *Worker) loop(ctx context.Context) {
 		claim = w.run(ctx, claim)
 	}
 	if claim != nil { // claimed as the worker was told to stop
-		if err := w.Queue.Requeue(claim.Item.ItemID); err != nil {
-			w.Log.Error("queue: putting an item back failed", "item", claim.Item.ItemID, "err", err)
+		if err := w.queue.Requeue(claim.Item.ItemID); err != nil {
+			w.log.Error("queue: putting an item back failed", "item", claim.Item.ItemID, "err", err)
 		}
 	}
 }
@@ -123,7 +126,7 @@ func (w *Worker) claim(take func(lastUser string) (*app.ClaimedItem, error)) *ap
 	defer w.mu.Unlock()
 	claim, err := take(w.lastUser)
 	if err != nil {
-		w.Log.Error("queue: recording or claiming an item failed", "err", err)
+		w.log.Error("queue: recording or claiming an item failed", "err", err)
 	}
 	if claim != nil {
 		w.lastUser = claim.Owner
@@ -136,22 +139,23 @@ func (w *Worker) claim(take func(lastUser string) (*app.ClaimedItem, error)) *ap
 // stopping).
 func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.ClaimedItem {
 	id := claim.Item.ItemID
-	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
+	// The run outlives parent so that stopping can say why (errStopping);
+	// the queue's cancel (app.ErrCanceled) comes through the signals. The
+	// first of the two is the run's cause.
+	stopping, stop := context.WithCancelCause(context.WithoutCancel(parent))
 	w.mu.Lock()
-	w.running[id] = cancel
-	if w.canceled[id] {
-		delete(w.canceled, id)
-		cancel(app.ErrCanceled)
-	}
+	w.running[id] = stop
 	w.mu.Unlock()
+	ctx, done := w.signals.Running(stopping, id)
 	defer func() {
+		done()
 		w.mu.Lock()
 		delete(w.running, id)
 		w.mu.Unlock()
-		cancel(nil)
+		stop(nil)
 	}()
 	if parent.Err() != nil {
-		cancel(errStopping)
+		stop(errStopping)
 	}
 
 	inv := &invocation{Context: ctx, w: w, item: claim.Item, owner: claim.Owner, graph: claim.Graph,
@@ -159,14 +163,14 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 	err := inv.runGraph()
 	if app.ErrorCode(err) == app.EINTERNAL && context.Cause(ctx) == nil {
 		// The owner sees a plain message; the details are for the log.
-		w.Log.Error("queue item failed", "item", id, "err", err)
+		w.log.Error("queue item failed", "item", id, "err", err)
 	}
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errStopping) && err != nil:
 		// Stopped part way: back in line, and what the run saved is taken
 		// back (a run that got to its end is simply finished below).
-		if err := w.Queue.Requeue(id); err != nil {
-			w.Log.Error("queue: putting a stopped item back failed", "item", id, "err", err)
+		if err := w.queue.Requeue(id); err != nil {
+			w.log.Error("queue: putting a stopped item back failed", "item", id, "err", err)
 		}
 		return nil
 	case errors.Is(cause, app.ErrCanceled):
@@ -174,7 +178,7 @@ func (w *Worker) run(parent context.Context, claim *app.ClaimedItem) *app.Claime
 	}
 	claimNext := parent.Err() == nil
 	return w.claim(func(last string) (*app.ClaimedItem, error) {
-		return w.Queue.Finish(id, err, claimNext, last)
+		return w.queue.Finish(id, err, claimNext, last)
 	})
 }
 

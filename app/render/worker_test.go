@@ -29,11 +29,16 @@ type studio struct {
 	boards *store.BoardService
 	images *store.ImageService
 	queue  *store.QueueService
+	events *app.Broker
 	worker *render.Worker
 	admin  context.Context
 }
 
 func openStudio(t testing.TB, dir string, start bool) *studio {
+	return openStudioSlots(t, dir, start, 1)
+}
+
+func openStudioSlots(t testing.TB, dir string, start bool, slots int) *studio {
 	t.Helper()
 	db, err := store.Open(dir)
 	if err != nil {
@@ -41,10 +46,11 @@ func openStudio(t testing.TB, dir string, start bool) *studio {
 	}
 	s := &studio{t: t, db: db, auth: store.NewAuthService(db), users: store.NewUserService(db),
 		boards: store.NewBoardService(db), images: store.NewImageService(db)}
-	s.queue = store.NewQueueService(db, render.CheckBatch)
-	s.worker = &render.Worker{Queue: s.queue, Images: s.images, Boards: s.boards, Events: s.queue.Events,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), Slots: 1}
-	s.queue.Canceled, s.queue.Enqueued = s.worker.Cancel, s.worker.Wake
+	s.events = app.NewBroker()
+	signals := app.NewQueueSignals()
+	s.queue = store.NewQueueService(db, render.CheckBatch, s.events, signals)
+	s.worker = render.NewWorker(render.Config{Queue: s.queue, Images: s.images, Boards: s.boards, Events: s.events, Signals: signals,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), Slots: slots})
 	if start {
 		if err := s.worker.Start(context.Background()); err != nil {
 			t.Fatal(err)
@@ -200,7 +206,7 @@ func TestFairness(t *testing.T) {
 	ann := s.enqueue(annCtx, artGraph("many", 16, ""), 500)
 	single := s.enqueue(bobCtx, artGraph("one", 16, ""), 1).ItemIDs[0]
 	var order []uint64
-	sub := s.queue.Events.Subscribe(func() (*app.User, error) { return &app.User{IsActive: true, IsAdmin: true}, nil })
+	sub := s.events.Subscribe(func() (*app.User, error) { return &app.User{IsActive: true, IsAdmin: true}, nil })
 	defer sub.Close()
 	if err := s.worker.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -251,8 +257,8 @@ func TestEventsFollowTheRun(t *testing.T) {
 	s.setup()
 	bob, bobCtx := s.user("bob@t.co")
 	ann, _ := s.user("ann@t.co")
-	mine := s.queue.Events.Subscribe(func() (*app.User, error) { return bob, nil })
-	theirs := s.queue.Events.Subscribe(func() (*app.User, error) { return ann, nil })
+	mine := s.events.Subscribe(func() (*app.User, error) { return bob, nil })
+	theirs := s.events.Subscribe(func() (*app.User, error) { return ann, nil })
 	defer mine.Close()
 	defer theirs.Close()
 	s.worker.Start(context.Background())
@@ -403,11 +409,10 @@ func TestStopPutsTheRunningItemBack(t *testing.T) {
 
 // TestSlots: with two slots, two items run at once.
 func TestSlots(t *testing.T) {
-	s := openStudio(t, t.TempDir(), false)
+	s := openStudioSlots(t, t.TempDir(), false, 2)
 	s.setup()
 	_, bobCtx := s.user("bob@t.co")
 	ids := s.enqueue(bobCtx, artGraph("two at once", 4096, ""), 2).ItemIDs
-	s.worker.Slots = 2
 	if err := s.worker.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
