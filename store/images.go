@@ -21,14 +21,29 @@ import (
 // ImageService keeps images, their files and who may see them.
 type ImageService struct {
 	db *DB
-	// Limits bound what an import may be.
-	Limits imaging.Limits
+	// limits bound what an import may be.
+	limits imaging.Limits
 	marks  marks
 }
 
+// ImageOption sets how an ImageService is built. Options, not a required
+// argument, because every caller but a test of the limits wants the
+// defaults.
+type ImageOption func(*ImageService)
+
+// ImportLimits bounds what an import may be; imaging's defaults stand for
+// the fields left zero.
+func ImportLimits(l imaging.Limits) ImageOption {
+	return func(s *ImageService) { s.limits = l }
+}
+
 // NewImageService returns the image service of db.
-func NewImageService(db *DB) *ImageService {
-	return &ImageService{db: db, marks: marks{m: map[string]markList{}}}
+func NewImageService(db *DB, opts ...ImageOption) *ImageService {
+	s := &ImageService{db: db, marks: marks{m: map[string]markList{}}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // marks remember, for clients that page by offset, the key at every
@@ -172,7 +187,7 @@ func (s *ImageService) Import(ctx context.Context, boardID, fileName string, r i
 	if err != nil {
 		return nil, err
 	}
-	lim := s.Limits.WithDefaults()
+	lim := s.limits.WithDefaults()
 	if size, ok := fileSize(r); ok {
 		if err := imaging.CheckSize(fileName, size, lim); err != nil {
 			return nil, err

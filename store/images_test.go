@@ -12,6 +12,8 @@ import (
 
 	"easel/app"
 	"easel/app/accesstest"
+	"easel/app/imaging"
+	"easel/store"
 )
 
 func TestImportBadInput(t *testing.T) {
@@ -41,9 +43,8 @@ func TestImportBadInput(t *testing.T) {
 		}
 	}
 	t.Run("ErrInvalid over the size cap, with nothing stored", func(t *testing.T) {
-		g.images.Limits.MaxBytes = int64(len(png) - 1)
-		defer func() { g.images.Limits.MaxBytes = 0 }()
-		_, err := g.images.Import(ctx, b.BoardID, "big.png", bytes.NewReader(png))
+		capped := store.NewImageService(g.DB, store.ImportLimits(imaging.Limits{MaxBytes: int64(len(png) - 1)}))
+		_, err := capped.Import(ctx, b.BoardID, "big.png", bytes.NewReader(png))
 		if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "limit") {
 			t.Fatalf("over the cap: %v", err)
 		}

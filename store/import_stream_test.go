@@ -11,6 +11,8 @@ import (
 
 	"easel/app"
 	"easel/app/accesstest"
+	"easel/app/imaging"
+	"easel/store"
 )
 
 // counting reads from r, counting the bytes it gave.
@@ -53,17 +55,16 @@ func TestImportStreams(t *testing.T) {
 	ctx := g.setup()
 	png := accesstest.PNG(1)
 	const limit = 1 << 20
-	g.images.Limits.MaxBytes = limit
+	g.images = store.NewImageService(g.DB, store.ImportLimits(imaging.Limits{MaxBytes: limit}))
 
 	t.Run("OK, without holding the file in memory", func(t *testing.T) {
 		// A PNG may carry anything after its end; 12 MB of it here, which
 		// the import stores but need not hold.
 		var before, after runtime.MemStats
-		g.images.Limits.MaxBytes = 16 << 20
-		defer func() { g.images.Limits.MaxBytes = limit }()
+		roomy := store.NewImageService(g.DB, store.ImportLimits(imaging.Limits{MaxBytes: 16 << 20}))
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		img, err := g.images.Import(ctx, "", "tail.png", io.MultiReader(bytes.NewReader(png), io.LimitReader(zeros{}, 12<<20)))
+		img, err := roomy.Import(ctx, "", "tail.png", io.MultiReader(bytes.NewReader(png), io.LimitReader(zeros{}, 12<<20)))
 		runtime.ReadMemStats(&after)
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"easel/app/accesstest"
 	"easel/app/desktop"
 	"easel/app/engine"
+	"easel/app/imaging"
 	"easel/app/render"
 	"easel/store"
 )
@@ -24,8 +25,7 @@ func TestImportFiles(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	events := app.NewBroker()
 	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
-	images := store.NewImageService(db)
-	images.Limits.MaxBytes = 1 << 20
+	images := store.NewImageService(db, store.ImportLimits(imaging.Limits{MaxBytes: 1 << 20}))
 	s := desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db), Boards: store.NewBoardService(db),
 		Images: images, Queue: queue, Broker: events, Workflows: engine.Workflows(),
