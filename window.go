@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 
 	"easel/app/desktop"
 
@@ -22,11 +23,11 @@ func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 	defer db.Close()
 
 	svc := newServices(db, workers, log)
+	rt := &wailsRuntime{}
 	session := desktop.NewSession(desktop.Services{
 		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(),
-	})
-	session.Log = log // panics, with their stacks, go to Easel's log
+	}, desktop.WithRuntime(rt), desktop.WithLog(log)) // panics, with their stacks, go to Easel's log
 	return wails.Run(&options.App{
 		Title:     "Easel",
 		Width:     1280,
@@ -40,8 +41,7 @@ func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 		DragAndDrop:      &options.DragAndDrop{EnableFileDrop: true},
 		BackgroundColour: &options.RGBA{R: 246, G: 245, B: 242, A: 255},
 		OnStartup: func(ctx context.Context) {
-			session.Emit = func(name string, data ...any) { wailsruntime.EventsEmit(ctx, name, data...) }
-			session.Dialogs = dialogs{ctx}
+			rt.started(ctx)
 			session.Start(ctx)
 			if err := svc.start(ctx); err != nil {
 				log.Error("the render queue could not start", "err", err)
@@ -57,18 +57,42 @@ func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 	})
 }
 
-// dialogs are the native file dialogs of the window.
-type dialogs struct{ ctx context.Context }
+// wailsRuntime is the window session's desktop.Runtime: events and native
+// dialogs through the Wails runtime. Wails hands over the context those
+// calls need only in OnStartup, after the session is built and its methods
+// bound, so that context is the one part that comes late, and it is kept
+// here, in the adapter to Wails, rather than set on the session. Before it
+// comes there is no page to tell and no window to show a dialog over.
+type wailsRuntime struct {
+	ctx atomic.Pointer[context.Context]
+}
 
-func (d dialogs) OpenImages() ([]string, error) {
-	return wailsruntime.OpenMultipleFilesDialog(d.ctx, wailsruntime.OpenDialogOptions{
+// started keeps the window's context, from OnStartup.
+func (r *wailsRuntime) started(ctx context.Context) { r.ctx.Store(&ctx) }
+
+func (r *wailsRuntime) Emit(name string, data ...any) {
+	if ctx := r.ctx.Load(); ctx != nil {
+		wailsruntime.EventsEmit(*ctx, name, data...)
+	}
+}
+
+func (r *wailsRuntime) OpenImages() ([]string, error) {
+	ctx := r.ctx.Load()
+	if ctx == nil {
+		return nil, nil
+	}
+	return wailsruntime.OpenMultipleFilesDialog(*ctx, wailsruntime.OpenDialogOptions{
 		Title:   "Import images",
 		Filters: []wailsruntime.FileFilter{{DisplayName: "Images (PNG, JPEG, WebP)", Pattern: "*.png;*.jpg;*.jpeg;*.webp"}},
 	})
 }
 
-func (d dialogs) SaveZip(defaultName string) (string, error) {
-	return wailsruntime.SaveFileDialog(d.ctx, wailsruntime.SaveDialogOptions{
+func (r *wailsRuntime) SaveZip(defaultName string) (string, error) {
+	ctx := r.ctx.Load()
+	if ctx == nil {
+		return "", nil
+	}
+	return wailsruntime.SaveFileDialog(*ctx, wailsruntime.SaveDialogOptions{
 		Title:           "Save images as a zip",
 		DefaultFilename: defaultName,
 		Filters:         []wailsruntime.FileFilter{{DisplayName: "Zip archives", Pattern: "*.zip"}},

@@ -39,22 +39,31 @@ func newWindow(t *testing.T) *window {
 	t.Cleanup(func() { db.Close() })
 	events := app.NewBroker()
 	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
-	w := &window{Session: desktop.NewSession(desktop.Services{
+	w := &window{clock: time.Now(), db: db, queue: queue}
+	w.Session = desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
 		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
 		Queue: queue, Settings: store.NewSettingsService(db), Broker: events, Workflows: engine.Workflows(),
-	}), clock: time.Now(), db: db, queue: queue}
-	w.Now = func() time.Time { return w.clock }
-	w.Emit = func(name string, data ...any) {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		b, _ := json.Marshal(data)
-		w.event = append(w.event, name+" "+string(b))
-	}
+	}, desktop.WithClock(func() time.Time { return w.clock }), desktop.WithRuntime(w))
 	b := w.Bindings()
 	w.auth, w.users = b[0].(*desktop.Auth), b[1].(*desktop.Users)
 	return w
 }
+
+// Emit keeps the events the window sends to the page: the window is its
+// session's runtime.
+func (w *window) Emit(name string, data ...any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	b, _ := json.Marshal(data)
+	w.event = append(w.event, name+" "+string(b))
+}
+
+// OpenImages picks nothing: these tests import by path.
+func (w *window) OpenImages() ([]string, error) { return nil, nil }
+
+// SaveZip saves nowhere.
+func (w *window) SaveZip(string) (string, error) { return "", nil }
 
 // jsErr decodes the error the page receives.
 func jsErr(t *testing.T, err error) (status int, detail string) {

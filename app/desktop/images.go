@@ -110,7 +110,7 @@ func (i *Images) ImportDialog(boardID string) (*ImportReport, error) {
 	if _, err := i.s.context(); err != nil {
 		return nil, err
 	}
-	paths, err := i.s.Dialogs.OpenImages()
+	paths, err := i.s.rt.OpenImages()
 	if err != nil {
 		return nil, toJS(err)
 	}
@@ -127,7 +127,7 @@ func (i *Images) ImportFiles(boardID string, paths []string) (*ImportReport, err
 	report := &ImportReport{Imported: []*app.Image{}, Refused: []Refusal{}}
 	for n, path := range paths {
 		name := filepath.Base(path)
-		i.s.Emit(EventImportProgress, ImportProgress{Done: n, Total: len(paths), FileName: name})
+		i.s.rt.Emit(EventImportProgress, ImportProgress{Done: n, Total: len(paths), FileName: name})
 		img, err := i.importFile(ctx, boardID, path)
 		if app.ErrorCode(err) == app.EUNAUTHORIZED {
 			return nil, toJS(err) // signed out meanwhile: stop
@@ -138,7 +138,7 @@ func (i *Images) ImportFiles(boardID string, paths []string) (*ImportReport, err
 		}
 		report.Imported = append(report.Imported, img)
 	}
-	i.s.Emit(EventImportProgress, ImportProgress{Done: len(paths), Total: len(paths)})
+	i.s.rt.Emit(EventImportProgress, ImportProgress{Done: len(paths), Total: len(paths)})
 	return report, nil
 }
 
@@ -173,7 +173,7 @@ func (r importFile) Stat() (os.FileInfo, error) { return r.f.Stat() }
 
 // saveZip asks where to save a zip of images and writes it there.
 func (s *Session) saveZip(ctx context.Context, title string, images []*app.Image) (string, error) {
-	path, err := s.Dialogs.SaveZip(title + ".zip")
+	path, err := s.rt.SaveZip(title + ".zip")
 	if err != nil || path == "" {
 		return "", toJS(err)
 	}

@@ -71,13 +71,12 @@ func TestPanicsGetTheGenericError(t *testing.T) {
 	events := app.NewBroker()
 	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
 	real := store.NewImageService(db)
+	logs := &syncLog{}
 	s := desktop.NewSession(desktop.Services{
 		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
 		Boards: panickyBoards{store.NewBoardService(db)}, Images: panickyImages{real},
 		Queue: queue, Broker: events, Workflows: engine.Workflows(),
-	})
-	logs := &syncLog{}
-	s.Log = slog.New(slog.NewTextHandler(logs, nil))
+	}, desktop.WithLog(slog.New(slog.NewTextHandler(logs, nil))))
 	b := s.Bindings()
 	auth, boards, images := b[0].(*desktop.Auth), b[2].(*desktop.Boards), b[3].(*desktop.Images)
 	if _, err := auth.Setup(app.NewUser{Email: "admin@test.com", DisplayName: "Ada", Password: "TestPass123"}); err != nil {

@@ -127,7 +127,7 @@ func (s *Session) forwardQueueEvents(done <-chan struct{}) {
 			// Signed out (or locked) windows get nothing; the subscription
 			// stays for whoever signs in next.
 			if ev, err := sub.Shape(d); err == nil && ev != nil {
-				s.Emit(EventQueue, ev)
+				s.rt.Emit(EventQueue, ev)
 			}
 		}
 	}

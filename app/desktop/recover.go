@@ -41,8 +41,8 @@ func (s *Session) logPanic(call string, p any) {
 }
 
 func (s *Session) logger() *slog.Logger {
-	if s.Log != nil {
-		return s.Log
+	if s.log != nil {
+		return s.log
 	}
 	return slog.Default()
 }

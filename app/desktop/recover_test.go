@@ -23,8 +23,7 @@ func TestEveryServiceCallIsGuarded(t *testing.T) {
 		Images:   struct{ app.ImageService }{},
 		Queue:    struct{ app.QueueService }{},
 		Settings: struct{ app.SettingsService }{},
-	})
-	s.Log = slog.New(slog.NewTextHandler(logs, nil))
+	}, WithLog(slog.New(slog.NewTextHandler(logs, nil))))
 
 	sv := reflect.ValueOf(s.svc)
 	calls := 0

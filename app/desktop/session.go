@@ -35,7 +35,7 @@ type Services struct {
 	Workflows any
 }
 
-// Dialogs are the native file dialogs; main wires them to the Wails runtime.
+// Dialogs are the native file dialogs.
 type Dialogs interface {
 	// OpenImages lets the person pick image files; none when they cancel.
 	OpenImages() ([]string, error)
@@ -43,18 +43,26 @@ type Dialogs interface {
 	SaveZip(defaultName string) (string, error)
 }
 
+// Runtime is what the window's runtime does for the session: send events
+// to the page and show the native file dialogs.
+type Runtime interface {
+	// Emit sends an event to the page.
+	Emit(name string, data ...any)
+	Dialogs
+}
+
 // Session is the window's one signed-in session (or none).
 type Session struct {
 	svc Services
-	// Emit sends an event to the page; main wires it to the Wails runtime.
-	Emit    func(name string, data ...any)
-	Dialogs Dialogs
-	// Now is the clock; tests replace it.
-	Now func() time.Time
-	// Log gets what the page must not see (panics, with their stacks);
+	rt  Runtime
+	// now is the clock the idle lock reads.
+	now func() time.Time
+	// log gets what the page must not see (panics, with their stacks);
 	// slog's default logger when nil.
-	Log *slog.Logger
+	log *slog.Logger
 
+	// base is the window's context, given to Start: Wails has it only
+	// once the window runs, after the session is built and bound.
 	base context.Context
 
 	mu         sync.Mutex
@@ -64,12 +72,40 @@ type Session struct {
 	lastActive time.Time
 }
 
-// NewSession returns a signed-out window session.
-func NewSession(svc Services) *Session {
-	s := &Session{Emit: func(string, ...any) {}, Now: time.Now, base: context.Background()}
+// Option sets how a Session is built.
+type Option func(*Session)
+
+// WithRuntime gives the session the window's runtime. Wails hands over the
+// context its runtime calls need only in OnStartup, after the session is
+// built and its methods bound; main's adapter keeps that context itself,
+// so the session holds its Runtime from the start and nothing is set on it
+// afterwards. Without one, events go nowhere and the dialogs pick nothing.
+func WithRuntime(rt Runtime) Option { return func(s *Session) { s.rt = rt } }
+
+// WithLog sends what the page must not see (panics, with their stacks) to
+// l instead of slog's default logger.
+func WithLog(l *slog.Logger) Option { return func(s *Session) { s.log = l } }
+
+// WithClock makes the idle lock read now instead of the time of day.
+func WithClock(now func() time.Time) Option { return func(s *Session) { s.now = now } }
+
+// NewSession returns a signed-out window session over svc.
+func NewSession(svc Services, opts ...Option) *Session {
+	s := &Session{rt: noRuntime{}, now: time.Now, base: context.Background()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.svc = s.guard(svc) // no panic in a service ends the window (recover.go)
 	return s
 }
+
+// noRuntime is a session's runtime when it has no window: no page to tell,
+// nothing picked, nowhere to save.
+type noRuntime struct{}
+
+func (noRuntime) Emit(string, ...any)            {}
+func (noRuntime) OpenImages() ([]string, error)  { return nil, nil }
+func (noRuntime) SaveZip(string) (string, error) { return "", nil }
 
 // Start is called from Wails' OnStartup: it keeps the window's context and
 // runs the idle lock until ctx ends.
@@ -103,13 +139,13 @@ func (s *Session) lockIfIdle() {
 	ev, locked := s.expireLocked()
 	s.mu.Unlock()
 	if locked {
-		s.Emit(EventLocked, ev)
+		s.rt.Emit(EventLocked, ev)
 	}
 }
 
 // expireLocked ends the session when it has been idle too long. s.mu is held.
 func (s *Session) expireLocked() (LockedEvent, bool) {
-	if s.token == "" || s.idle <= 0 || s.Now().Sub(s.lastActive) < s.idle {
+	if s.token == "" || s.idle <= 0 || s.now().Sub(s.lastActive) < s.idle {
 		return LockedEvent{}, false
 	}
 	ev := LockedEvent{UserID: s.userID, Reason: "Locked after " + formatMinutes(s.idle) + " without activity."}
@@ -139,7 +175,7 @@ func (s *Session) context() (context.Context, error) {
 	token := s.token
 	s.mu.Unlock()
 	if locked {
-		s.Emit(EventLocked, ev)
+		s.rt.Emit(EventLocked, ev)
 		return nil, toJS(app.Errorf(app.EUNAUTHORIZED, "%s", ev.Reason))
 	}
 	if token == "" {
@@ -164,7 +200,7 @@ func (s *Session) signIn(l *app.Login) {
 	s.endLocked()
 	s.token, s.userID = l.Token, l.User.UserID
 	s.idle = time.Duration(prefs.IdleLockMinutes) * time.Minute
-	s.lastActive = s.Now()
+	s.lastActive = s.now()
 }
 
 // touched records that the person is at the machine.
@@ -172,7 +208,7 @@ func (s *Session) touched() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.token != "" {
-		s.lastActive = s.Now()
+		s.lastActive = s.now()
 	}
 }
 
