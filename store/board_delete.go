@@ -9,9 +9,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// fileRef names an image's files, to remove once the records are gone.
-type fileRef struct{ owner, name string }
-
 // DeleteBoard deletes a board: its owner or an admin. With includeImages the
 // caller's own images on it are deleted (every image, for an admin); the
 // others become their owners' uncategorized images.
@@ -68,7 +65,7 @@ func (db *DB) deleteBoardTx(tx *bolt.Tx, actor *userRecord, boardID string, incl
 			if err := tx.Bucket(bucketImages).Delete([]byte(r.Name)); err != nil {
 				return nil, err
 			}
-			gone = append(gone, fileRef{r.Owner, r.Name})
+			gone = append(gone, fileRef{Owner: r.Owner, Name: r.Name})
 			res.Done = append(res.Done, r.Name)
 			continue
 		}

@@ -7,10 +7,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
 	"easel/app"
+	"easel/store/blob"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -25,7 +27,8 @@ const lockTimeout = 500 * time.Millisecond
 type DB struct {
 	bolt  *boltDB
 	dir   string
-	files *Files
+	blobs blob.Store // the image files
+	log   *slog.Logger
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -37,7 +40,7 @@ type DB struct {
 // to do, a folder it cannot write to (EREADONLY), a full disk when the
 // schema needs writing (ENOSPACE), a database file that is damaged, and a
 // missing or empty one beside images (EDAMAGED): none of them is touched.
-func Open(dir string) (*DB, error) {
+func Open(dir string, opts ...Option) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, diskError(dir, fmt.Errorf("create data folder: %w", err))
 	}
@@ -52,7 +55,10 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{bolt: b, dir: dir, Now: time.Now}
+	db := &DB{bolt: b, dir: dir, log: slog.Default(), Now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
 	if err := db.start(); err != nil {
 		db.Close()
 		return nil, err
@@ -76,13 +82,21 @@ func (db *DB) start() error {
 	if _, err := db.Sweep(); err != nil && app.ErrorCode(err) != app.ENOSPACE && app.ErrorCode(err) != app.EREADONLY {
 		return err
 	}
-	files, err := openFiles(db.dir)
+	blobs, err := db.openBlobs()
 	if err != nil {
 		return diskError(db.dir, fmt.Errorf("open the image folders: %w", err))
 	}
-	db.files = files
-	return db.recoverFiles()
+	db.blobs = blobs
+	db.recoverFiles()
+	return nil
 }
+
+// Option sets how Open opens a store.
+type Option func(*DB)
+
+// WithLogger gives the store the log for what it does on its own, such as
+// removing files a crash left; without it, the store logs to slog.Default().
+func WithLogger(log *slog.Logger) Option { return func(db *DB) { db.log = log } }
 
 // schemaIsCurrent reports whether the store is at this Easel's schema.
 func (db *DB) schemaIsCurrent() (bool, error) {
@@ -99,8 +113,8 @@ func (db *DB) schemaIsCurrent() (bool, error) {
 
 // Close releases the file for the next Easel.
 func (db *DB) Close() error {
-	if db.files != nil {
-		db.files.close()
+	if db.blobs != nil {
+		db.blobs.Close()
 	}
 	return db.bolt.Close()
 }

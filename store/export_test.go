@@ -1,7 +1,7 @@
 package store
 
 import (
-	"os"
+	"easel/store/blob"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -19,13 +19,14 @@ func (db *DB) SessionCount() int {
 // WriteOrphan writes an image's files the way an import does, then stops
 // before the record, as a crash would.
 func (db *DB) WriteOrphan(owner, name string, data []byte) error {
-	if err := db.files.intend(owner, name); err != nil {
+	ref := blob.Ref{Owner: owner, Name: name}
+	if err := db.blobs.Intend(ref); err != nil {
 		return err
 	}
-	if err := db.files.write(kindImage, owner, name, data); err != nil {
+	if err := db.writeData(ref.Key(blob.Image), data); err != nil {
 		return err
 	}
-	return db.files.write(kindThumbnail, owner, name, data)
+	return db.writeData(ref.Key(blob.Thumbnail), data)
 }
 
 // ImageFilesMissing lists records whose image or thumbnail file is missing.
@@ -37,10 +38,13 @@ func (db *DB) ImageFilesMissing() ([]string, error) {
 			if err != nil {
 				return err
 			}
-			for _, kind := range []string{kindImage, kindThumbnail} {
-				if _, err := os.Stat(db.files.path(kind, r.Owner, r.Name)); err != nil {
-					missing = append(missing, kind+"/"+r.Name)
+			for _, kind := range blob.Kinds() {
+				f, err := db.blobs.Open(blob.Key{Kind: kind, Owner: r.Owner, Name: r.Name})
+				if err != nil {
+					missing = append(missing, string(kind)+"/"+r.Name)
+					continue
 				}
+				f.Close()
 			}
 			return nil
 		})

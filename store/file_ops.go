@@ -1,7 +1,9 @@
 package store
 
 import (
-	"log/slog"
+	"fmt"
+
+	"easel/store/blob"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -9,45 +11,43 @@ import (
 // recoverFiles removes image files that no record claims, after a crash
 // between writing a file and committing its record (or between deleting a
 // record and its file). A record that cannot be read keeps every file:
-// the sweep is skipped, logged, and tried again at the next start.
-func (db *DB) recoverFiles() error {
+// the sweep is skipped, logged, and tried again at the next start. It runs
+// in Open, after the database passed its check and before anything else
+// can write.
+func (db *DB) recoverFiles() {
+	var orphans []blob.Ref
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		removed, err := db.files.recover(func(owner, name string) (bool, error) {
-			r, err := getImage(tx, name)
-			return r != nil && r.Owner == owner, err
+		return db.blobs.Pending(func(ref blob.Ref) error {
+			r, err := getImage(tx, ref.Name)
+			if err != nil {
+				return fmt.Errorf("check %s against the records: %w", ref, err)
+			}
+			if r == nil || r.Owner != ref.Owner {
+				orphans = append(orphans, ref) // removed only on a record's clear absence
+			}
+			return nil
 		})
-		if removed > 0 {
-			slog.Info("removed files left by an interrupted import or deletion", "files", removed)
-		}
-		return err
 	})
-	if err != nil {
-		slog.Warn("skipped the sweep of files left by an interrupted import; they are kept", "err", err)
+	if err == nil {
+		_, err = db.blobs.Settle(orphans)
 	}
-	return nil
+	if err != nil {
+		db.log.Warn("skipped the sweep of files left by an interrupted import; they are kept", "err", err)
+	}
 }
 
-// intendRemoval names files in the journal before the transaction that
-// deletes their records commits.
+// intendRemoval names files, in one synced write, before the transaction
+// that deletes their records commits.
 func (db *DB) intendRemoval(refs []fileRef) error {
-	byOwner := map[string][]string{}
-	for _, r := range refs {
-		byOwner[r.owner] = append(byOwner[r.owner], r.name)
-	}
-	for owner, names := range byOwner {
-		if err := db.files.intend(owner, names...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.blobs.Intend(refs...)
 }
 
 // removeFiles deletes the files of records that are gone. A failure leaves
-// an orphan that the journal names, so the next start removes it.
+// an orphan that intendRemoval named, so the next start removes it.
 func (db *DB) removeFiles(refs []fileRef) {
 	for _, r := range refs {
-		if err := db.files.remove(r.owner, r.name); err != nil {
-			slog.Warn("could not remove an image file; it will be removed at the next start", "err", err)
+		if err := db.blobs.Remove(r); err != nil {
+			db.log.Warn("could not remove an image file; it will be removed at the next start", "err", err)
 		}
 	}
 }

@@ -69,7 +69,7 @@ func (s *ImageService) DeleteImages(ctx context.Context, names []string) (*app.B
 		if err := tx.Bucket(bucketImages).Delete([]byte(r.Name)); err != nil {
 			return err
 		}
-		gone = append(gone, fileRef{r.Owner, r.Name})
+		gone = append(gone, fileRef{Owner: r.Owner, Name: r.Name})
 		if r.Owner != actor.UserID { // someone else's image: leave a trace
 			if err := s.db.audit(tx, actor.UserID, app.AuditImagesDeleted, r.Owner, r.Name); err != nil {
 				return err

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"strconv"
 	"sync"
 
 	"easel/app"
 	"easel/app/imaging"
+	"easel/store/blob"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -193,15 +193,15 @@ func (s *ImageService) Import(ctx context.Context, boardID, fileName string, r i
 			return nil, err
 		}
 	}
-	in, err := s.db.files.receive(kindImage, owner, r, lim.MaxBytes)
+	in, err := s.db.blobs.Stage(blob.Image, owner, r, lim.MaxBytes)
+	if errors.Is(err, blob.ErrTooLarge) {
+		return nil, imaging.TooLarge(fileName, lim)
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer in.discard()
-	if in.size > lim.MaxBytes {
-		return nil, imaging.TooLarge(fileName, lim)
-	}
-	info, thumbImg, err := imaging.Import(ctx, fileName, in.f, in.size, lim)
+	defer in.Discard()
+	info, thumbImg, err := imaging.Import(ctx, fileName, in, in.Size(), lim)
 	if err != nil {
 		return nil, err
 	}
@@ -213,11 +213,11 @@ func (s *ImageService) Import(ctx context.Context, boardID, fileName string, r i
 		BoardID: boardID, OriginalName: imaging.CleanName(fileName), ContentType: info.ContentType,
 		Width: info.Width, Height: info.Height, Thumbnail: thumb, ThumbType: thumbType,
 	}
-	return s.add(ctx, ni, in.size, func(o, name string) error {
+	return s.add(ctx, ni, in.Size(), func(o, name string) error {
 		if o != owner {
 			return app.ErrNotSignedIn // the file was received for someone else
 		}
-		return in.commit(name)
+		return in.Commit(name)
 	})
 }
 
@@ -276,7 +276,7 @@ var extensions = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "i
 // points at a missing file.
 func (s *ImageService) Add(ctx context.Context, ni app.NewImage) (*app.Image, error) {
 	return s.add(ctx, ni, int64(len(ni.Data)), func(owner, name string) error {
-		return s.db.files.write(kindImage, owner, name, ni.Data)
+		return s.db.writeData(blob.Key{Kind: blob.Image, Owner: owner, Name: name}, ni.Data)
 	})
 }
 
@@ -302,15 +302,15 @@ func (s *ImageService) add(ctx context.Context, ni app.NewImage, size int64, wri
 	}
 	// Time-ordered names keep new records at the end of the bucket.
 	name := uuid.Must(uuid.NewV7()).String() + ext
-	files := s.db.files
-	if err := files.intend(owner, name); err != nil {
+	ref := blob.Ref{Owner: owner, Name: name}
+	if err := s.db.blobs.Intend(ref); err != nil {
 		return nil, err
 	}
 	if err := writeImage(owner, name); err != nil {
 		return nil, err
 	}
-	if err := files.write(kindThumbnail, owner, name, ni.Thumbnail); err != nil {
-		files.remove(owner, name)
+	if err := s.db.writeData(ref.Key(blob.Thumbnail), ni.Thumbnail); err != nil {
+		s.db.blobs.Remove(ref)
 		return nil, err
 	}
 	var out *app.Image
@@ -354,7 +354,7 @@ func (s *ImageService) add(ctx context.Context, ni app.NewImage, size int64, wri
 		return err
 	})
 	if err != nil {
-		files.remove(owner, name)
+		s.db.blobs.Remove(ref)
 		return nil, err
 	}
 	return out, nil
@@ -392,12 +392,12 @@ func (s *ImageService) OpenImage(ctx context.Context, name string, thumbnail boo
 	if thumbnail {
 		img.ContentType = thumbType
 	}
-	kind := kindImage
+	kind := blob.Image
 	if thumbnail {
-		kind = kindThumbnail
+		kind = blob.Thumbnail
 	}
-	f, err := s.db.files.open(kind, img.UserID, img.ImageName)
-	if errors.Is(err, os.ErrNotExist) {
+	f, err := s.db.blobs.Open(blob.Key{Kind: kind, Owner: img.UserID, Name: img.ImageName})
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, app.ErrImageNotFound // deleted since
 	}
 	if err != nil {

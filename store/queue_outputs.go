@@ -59,7 +59,7 @@ func (db *DB) takeBackImages(tx *bolt.Tx, it *itemRecord) ([]fileRef, error) {
 		if err := tx.Bucket(bucketImages).Delete([]byte(r.Name)); err != nil {
 			return nil, err
 		}
-		gone = append(gone, fileRef{r.Owner, r.Name})
+		gone = append(gone, fileRef{Owner: r.Owner, Name: r.Name})
 	}
 	it.Images = nil
 	return gone, db.intendRemoval(gone)
