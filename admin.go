@@ -40,7 +40,7 @@ func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return errors.New("usage: easel admin reset-password EMAIL [--data DIR]")
 	}
 
-	db, err := openStore(*data)
+	db, err := openStore(*data, logger(stderr))
 	if err != nil {
 		return err
 	}

@@ -133,13 +133,13 @@ func dataDir(flagValue string) (string, error) {
 	return filepath.Join(home, ".local", "share", "easel"), nil
 }
 
-// openStore opens the store in the chosen data folder.
-func openStore(flagValue string) (*store.DB, error) {
+// openStore opens the store in the chosen data folder, logging to log.
+func openStore(flagValue string, log *slog.Logger) (*store.DB, error) {
 	dir, err := dataDir(flagValue)
 	if err != nil {
 		return nil, fmt.Errorf("find the data folder: %w", err)
 	}
-	return store.Open(dir)
+	return store.Open(dir, store.WithLogger(log))
 }
 
 // frontend is the built web UI.

@@ -36,13 +36,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s is not a loopback address: Easel serves only this machine unless you add --allow-remote", host)
 	}
 
-	db, err := openStore(*data)
+	log := logger(stderr)
+	db, err := openStore(*data, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 
-	log := logger(stderr)
 	svc := newServices(db, *workers, log)
 	api := httpapi.New(httpapi.Services{
 		Auth: svc.auth, Users: svc.users, Audit: svc.audit, Boards: svc.boards, Images: svc.images,

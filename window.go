@@ -16,7 +16,7 @@ import (
 
 // runWindow opens the store and runs the Easel window until it is closed.
 func runWindow(dataFlag string, workers int, log *slog.Logger) error {
-	db, err := openStore(dataFlag)
+	db, err := openStore(dataFlag, log)
 	if err != nil {
 		return err
 	}
