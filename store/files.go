@@ -47,8 +47,9 @@ func (db *DB) writeData(key blob.Key, data []byte) error {
 
 // wordedBlobs passes the errors of writes through diskError, so that a full
 // or read-only disk reaches the person in words that name the data folder;
-// reads and removals keep their errors as they are. It wraps the store
-// rather than each caller so that no write can forget.
+// reads and removals keep their errors as they are. It wraps the store,
+// not each call, so that no caller can forget; a method that writes, added
+// to blob.Store, needs its line here.
 type wordedBlobs struct {
 	blob.Store
 	dir string // the data folder
