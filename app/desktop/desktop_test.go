@@ -15,7 +15,7 @@ import (
 	"easel/app"
 	"easel/app/desktop"
 	"easel/app/engine"
-	"easel/app/render"
+	"easel/internal/studiotest"
 	"easel/store"
 )
 
@@ -32,22 +32,20 @@ type window struct {
 
 func newWindow(t *testing.T) *window {
 	t.Helper()
-	db, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	events := app.NewBroker()
-	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
-	w := &window{clock: time.Now(), db: db, queue: queue}
-	w.Session = desktop.NewSession(desktop.Services{
-		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
-		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
-		Queue: queue, Settings: store.NewSettingsService(db), Broker: events, Workflows: engine.Workflows(),
-	}, desktop.WithClock(func() time.Time { return w.clock }), desktop.WithRuntime(w))
+	set := studiotest.New(t)
+	w := &window{clock: time.Now(), db: set.DB, queue: set.Queue}
+	w.Session = desktop.NewSession(windowServices(set), desktop.WithClock(func() time.Time { return w.clock }), desktop.WithRuntime(w))
 	b := w.Bindings()
 	w.auth, w.users = b[0].(*desktop.Auth), b[1].(*desktop.Users)
 	return w
+}
+
+// windowServices are the services of set, as the window binds them.
+func windowServices(set *studiotest.Studio) desktop.Services {
+	return desktop.Services{
+		Auth: set.Auth, Users: set.Users, Boards: set.Boards, Images: set.Images,
+		Queue: set.Queue, Settings: set.Settings, Broker: set.Events, Workflows: engine.Workflows(),
+	}
 }
 
 // Emit keeps the events the window sends to the page: the window is its

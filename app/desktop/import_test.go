@@ -8,9 +8,8 @@ import (
 	"easel/app"
 	"easel/app/accesstest"
 	"easel/app/desktop"
-	"easel/app/engine"
 	"easel/app/imaging"
-	"easel/app/render"
+	"easel/internal/studiotest"
 	"easel/store"
 )
 
@@ -18,18 +17,8 @@ import (
 // stream, and says for each file it refuses why: too big (from its size,
 // before reading it), a folder, gone, or not an image.
 func TestImportFiles(t *testing.T) {
-	db, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	events := app.NewBroker()
-	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
-	images := store.NewImageService(db, store.ImportLimits(imaging.Limits{MaxBytes: 1 << 20}))
-	s := desktop.NewSession(desktop.Services{
-		Auth: store.NewAuthService(db), Users: store.NewUserService(db), Boards: store.NewBoardService(db),
-		Images: images, Queue: queue, Broker: events, Workflows: engine.Workflows(),
-	})
+	set := studiotest.New(t, studiotest.ImageOptions(store.ImportLimits(imaging.Limits{MaxBytes: 1 << 20})))
+	s := desktop.NewSession(windowServices(set))
 	b := s.Bindings()
 	auth, bound := b[0].(*desktop.Auth), b[3].(*desktop.Images)
 	if _, err := auth.Setup(app.NewUser{Email: "admin@test.com", DisplayName: "Ada", Password: "TestPass123"}); err != nil {

@@ -15,8 +15,7 @@ import (
 	"easel/app"
 	"easel/app/accesstest"
 	"easel/app/desktop"
-	"easel/app/engine"
-	"easel/app/render"
+	"easel/internal/studiotest"
 	"easel/store"
 )
 
@@ -63,20 +62,12 @@ func (l *syncLog) String() string {
 // handler answer the generic error, the log has each panic and its stack,
 // and the window goes on working.
 func TestPanicsGetTheGenericError(t *testing.T) {
-	db, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	events := app.NewBroker()
-	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
-	real := store.NewImageService(db)
+	set := studiotest.New(t)
+	db, real := set.DB, set.Images
+	svc := windowServices(set)
+	svc.Boards, svc.Images = panickyBoards{set.Boards}, panickyImages{real}
 	logs := &syncLog{}
-	s := desktop.NewSession(desktop.Services{
-		Auth: store.NewAuthService(db), Users: store.NewUserService(db),
-		Boards: panickyBoards{store.NewBoardService(db)}, Images: panickyImages{real},
-		Queue: queue, Broker: events, Workflows: engine.Workflows(),
-	}, desktop.WithLog(slog.New(slog.NewTextHandler(logs, nil))))
+	s := desktop.NewSession(svc, desktop.WithLog(slog.New(slog.NewTextHandler(logs, nil))))
 	b := s.Bindings()
 	auth, boards, images := b[0].(*desktop.Auth), b[2].(*desktop.Boards), b[3].(*desktop.Images)
 	if _, err := auth.Setup(app.NewUser{Email: "admin@test.com", DisplayName: "Ada", Password: "TestPass123"}); err != nil {

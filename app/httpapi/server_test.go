@@ -12,10 +12,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"easel/app"
 	"easel/app/engine"
 	"easel/app/httpapi"
-	"easel/app/render"
+	"easel/internal/studiotest"
 	"easel/store"
 )
 
@@ -53,32 +52,31 @@ func newServer(t *testing.T) *apiClient { return newServerWith(t, nil) }
 // (say, one wrapped so that it panics).
 func newServerWith(t *testing.T, change func(*httpapi.Services)) *apiClient {
 	t.Helper()
-	db, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	set := studiotest.New(t)
 	logs := &lockedBuilder{}
-	events := app.NewBroker()
-	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
-	svc := httpapi.Services{
-		Auth:      store.NewAuthService(db),
-		Users:     store.NewUserService(db),
-		Audit:     store.NewAuditService(db),
-		Boards:    store.NewBoardService(db),
-		Images:    store.NewImageService(db),
-		Queue:     queue,
-		Settings:  store.NewSettingsService(db),
-		Broker:    events,
-		Workflows: engine.Workflows(),
-	}
+	svc := apiServices(set)
 	if change != nil {
 		change(&svc)
 	}
 	api := httpapi.New(svc, fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Easel</title>")}}, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &apiClient{t: t, url: srv.URL, api: api, log: logs, queue: queue}
+	return &apiClient{t: t, url: srv.URL, api: api, log: logs, queue: set.Queue}
+}
+
+// apiServices are the services of set, as `easel serve` hands them to the API.
+func apiServices(set *studiotest.Studio) httpapi.Services {
+	return httpapi.Services{
+		Auth:      set.Auth,
+		Users:     set.Users,
+		Audit:     set.Audit,
+		Boards:    set.Boards,
+		Images:    set.Images,
+		Queue:     set.Queue,
+		Settings:  set.Settings,
+		Broker:    set.Events,
+		Workflows: engine.Workflows(),
+	}
 }
 
 // do sends a request and decodes the JSON answer into a generic value.

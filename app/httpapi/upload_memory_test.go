@@ -24,11 +24,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"easel/app"
-	"easel/app/engine"
 	"easel/app/httpapi"
-	"easel/app/render"
-	"easel/store"
+	"easel/internal/studiotest"
 )
 
 // Peak memory of `easel serve` while people upload huge images, measured in
@@ -198,18 +195,12 @@ func childLine(tb testing.TB, lines *bufio.Scanner, prefix string) string {
 // uploadMemoryChild serves a fresh store in dir on a loopback port until
 // its stdin closes, then prints its peak RSS.
 func uploadMemoryChild(dir string) {
-	db, err := store.Open(dir)
+	set, err := studiotest.Open(dir)
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(2)
 	}
-	events := app.NewBroker()
-	queue := store.NewQueueService(db, render.CheckBatch, events, app.NewQueueSignals())
-	api := httpapi.New(httpapi.Services{
-		Auth: store.NewAuthService(db), Users: store.NewUserService(db), Audit: store.NewAuditService(db),
-		Boards: store.NewBoardService(db), Images: store.NewImageService(db),
-		Queue: queue, Broker: events, Workflows: engine.Workflows(),
-	}, fstest.MapFS{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := httpapi.New(apiServices(set), fstest.MapFS{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Println("listen:", err)
@@ -228,7 +219,7 @@ func uploadMemoryChild(dir string) {
 			fmt.Println("peak-kB", strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
 		}
 	}
-	db.Close()
+	set.Close()
 	os.Exit(0)
 }
 

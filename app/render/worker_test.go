@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,10 +16,12 @@ import (
 	"easel/app/accesstest"
 	"easel/app/engine"
 	"easel/app/render"
+	"easel/internal/studiotest"
 	"easel/store"
 )
 
-// studio is a real store with a running worker.
+// studio is a real store with its services and worker (studiotest's),
+// and the steps these tests take.
 type studio struct {
 	t      testing.TB
 	db     *store.DB
@@ -32,63 +33,33 @@ type studio struct {
 	events *app.Broker
 	worker *render.Worker
 	admin  context.Context
+	set    *studiotest.Studio
 }
 
-func openStudio(t testing.TB, dir string, start bool) *studio {
-	return openStudioSlots(t, dir, start, 1)
-}
-
-func openStudioSlots(t testing.TB, dir string, start bool, slots int) *studio {
+// openStudio opens the store in dir, with the worker running when start.
+func openStudio(t testing.TB, dir string, start bool, opts ...studiotest.Option) *studio {
 	t.Helper()
-	db, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &studio{t: t, db: db, auth: store.NewAuthService(db), users: store.NewUserService(db),
-		boards: store.NewBoardService(db), images: store.NewImageService(db)}
-	s.events = app.NewBroker()
-	signals := app.NewQueueSignals()
-	s.queue = store.NewQueueService(db, render.CheckBatch, s.events, signals)
-	s.worker = render.NewWorker(render.Config{Queue: s.queue, Images: s.images, Boards: s.boards, Events: s.events, Signals: signals,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), Slots: slots})
 	if start {
-		if err := s.worker.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		opts = append(opts, studiotest.Started())
 	}
-	t.Cleanup(func() {
-		if start {
-			s.worker.Stop()
-		}
-		db.Close()
-	})
-	return s
+	set := studiotest.NewIn(t, dir, opts...)
+	return &studio{t: t, db: set.DB, auth: set.Auth, users: set.Users, boards: set.Boards, images: set.Images,
+		queue: set.Queue, events: set.Events, worker: set.Worker, set: set}
 }
 
 func (s *studio) setup() {
 	s.t.Helper()
-	if _, err := s.users.Setup(context.Background(), app.NewUser{Email: "admin@t.co", Password: "admin-password"}); err != nil {
-		s.t.Fatal(err)
-	}
-	s.admin = s.login("admin@t.co", "admin-password")
+	s.admin = s.set.Setup(app.NewUser{Email: "admin@t.co", Password: "admin-password"})
 }
 
 func (s *studio) login(email, password string) context.Context {
 	s.t.Helper()
-	l, err := s.auth.Login(context.Background(), app.Credentials{Email: email, Password: password})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return app.NewContextWithActor(context.Background(), &app.Actor{UserID: l.User.UserID, SessionID: app.TokenID(l.Token), User: l.User})
+	return s.set.Login(email, password)
 }
 
 func (s *studio) user(email string) (*app.User, context.Context) {
 	s.t.Helper()
-	u, err := s.users.CreateUser(s.admin, app.NewUser{Email: email, Password: "password-" + email})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return u, s.login(email, "password-"+email)
+	return s.set.CreateUser(s.admin, app.NewUser{Email: email, Password: "password-" + email})
 }
 
 func (s *studio) enqueue(ctx context.Context, graph string, runs int) *app.EnqueueResult {
@@ -409,7 +380,7 @@ func TestStopPutsTheRunningItemBack(t *testing.T) {
 
 // TestSlots: with two slots, two items run at once.
 func TestSlots(t *testing.T) {
-	s := openStudioSlots(t, t.TempDir(), false, 2)
+	s := openStudio(t, t.TempDir(), false, studiotest.Slots(2))
 	s.setup()
 	_, bobCtx := s.user("bob@t.co")
 	ids := s.enqueue(bobCtx, artGraph("two at once", 4096, ""), 2).ItemIDs
