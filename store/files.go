@@ -22,14 +22,6 @@ import (
 // fileRef names an image's files, to remove once the records are gone.
 type fileRef = blob.Ref
 
-// The disk's layout, for refuseLostDatabase, which looks into the data
-// folder before the blob store is opened on it (see store/diskblobs).
-const (
-	kindImage     = string(blob.Image)
-	kindThumbnail = string(blob.Thumbnail)
-	journalName   = diskblobs.JournalName
-)
-
 // openBlobs opens the image files kept in the data folder.
 func (db *DB) openBlobs() (blob.Store, error) {
 	disk, err := diskblobs.Open(db.dir, db.log)
