@@ -8,37 +8,49 @@ import "strings"
 // records it has just read) and asks. Everything is denied unless a row
 // allows it. Adding a kind of thing is adding its rows.
 
-// Kind is a kind of thing Easel keeps.
-type Kind string
+// Kind is a kind of thing Easel keeps. Kinds and actions are small numbers
+// so that a check is two array indexes, not two map lookups: listings ask
+// the table several times per board, a hundred boards a page.
+type Kind uint8
 
 const (
-	KindBoard      Kind = "board"       // a board of images
-	KindImage      Kind = "image"       // an image on a board
-	KindLooseImage Kind = "loose_image" // an image on no board: uncategorized
-	KindQueueItem  Kind = "queue_item"  // one run of a graph
-	KindQueue      Kind = "queue"       // everyone's queue as a whole
-	KindUser       Kind = "user"        // someone's profile
-	KindAuditLog   Kind = "audit_log"
-	KindSettings   Kind = "settings" // the studio's limits
+	KindBoard      Kind = iota // a board of images
+	KindImage                  // an image on a board
+	KindLooseImage             // an image on no board: uncategorized
+	KindQueueItem              // one run of a graph
+	KindQueue                  // everyone's queue as a whole
+	KindUser                   // someone's profile
+	KindAuditLog
+	KindSettings // the studio's limits
+	kindCount
 )
+
+var kindNames = [kindCount]string{"board", "image", "loose_image", "queue_item", "queue", "user", "audit_log", "settings"}
+
+func (k Kind) String() string { return kindNames[k] }
 
 // Action is what is done to a thing.
-type Action string
+type Action uint8
 
 const (
-	ActSee      Action = "see"       // know it exists, look at it, list it
-	ActSeeWhole Action = "see_whole" // see all of it (a queue item's graph, values and results)
-	ActListAll  Action = "list_all"  // list everyone's, not only one's own and what is shared
-	ActAdd      Action = "add"       // add one's own images, render into it
-	ActChange   Action = "change"    // star, rename, cancel, retry, set …
-	ActTakeOff  Action = "take_off"  // take an image off its board
-	ActMove     Action = "move"      // put an image on a board
-	ActDelete   Action = "delete"
+	ActSee      Action = iota // know it exists, look at it, list it
+	ActSeeWhole               // see all of it (a queue item's graph, values and results)
+	ActListAll                // list everyone's, not only one's own and what is shared
+	ActAdd                    // add one's own images, render into it
+	ActChange                 // star, rename, cancel, retry, set …
+	ActTakeOff                // take an image off its board
+	ActMove                   // put an image on a board
+	ActDelete
 	// delete with the board: an image going when its board is deleted
 	// with its images (others' images become theirs, uncategorized)
-	ActDeleteWithBoard Action = "delete_with_board"
-	ActManage          Action = "manage" // rename, archive, set visibility, share, delete a board; manage profiles
+	ActDeleteWithBoard
+	ActManage // rename, archive, set visibility, share, delete a board; manage profiles
+	actionCount
 )
+
+var actionNames = [actionCount]string{"see", "see_whole", "list_all", "add", "change", "take_off", "move", "delete", "delete_with_board", "manage"}
+
+func (a Action) String() string { return actionNames[a] }
 
 // Relation is how the acting user stands to a thing; several may hold at
 // once, and a grant may ask for several together (editor and own item).
@@ -58,7 +70,7 @@ const (
 
 // rule is one row: who may (any one grant suffices; a grant is a set of
 // relations that must all hold), and what a person who may see the thing
-// but not do this is told.
+// but not do this is told. A row with no grants allows nobody.
 type rule struct {
 	who    []Relation
 	denied string
@@ -67,7 +79,7 @@ type rule struct {
 var seeBoard = []Relation{RelOwner, RelEditor, RelViewer, RelShared, RelPublic, RelAdmin}
 
 // accessTable is DESIGN.md's "Who may do what", whole.
-var accessTable = map[Kind]map[Action]rule{
+var accessTable = [kindCount][actionCount]rule{
 	KindBoard: {
 		ActSee:     {seeBoard, ""},
 		ActListAll: {[]Relation{RelAdmin}, "Only an administrator can list everyone's boards."},
@@ -125,7 +137,7 @@ func Allowed(k Kind, a Action, rel Relation) bool {
 // hidden are the kinds that do not exist for whoever may not see them: a
 // board or an image one may not see is "not found", never "not allowed",
 // so that nobody learns it is there.
-var hidden = map[Kind]bool{KindBoard: true, KindImage: true, KindLooseImage: true}
+var hidden = [kindCount]bool{KindBoard: true, KindImage: true, KindLooseImage: true}
 
 // Check returns nil when Allowed, else the error to give: "not found" to
 // whoever may not see a hidden kind of thing, and "not allowed", in the
@@ -153,7 +165,7 @@ func notFound(k Kind) error {
 	case KindUser:
 		return ErrUserNotFound
 	}
-	return Errorf(ENOTFOUND, "%s not found", strings.ReplaceAll(string(k), "_", " "))
+	return Errorf(ENOTFOUND, "%s not found", strings.ReplaceAll(k.String(), "_", " "))
 }
 
 // RelationsOf is how actor stands to a thing owned by owner ("" when it
