@@ -25,7 +25,7 @@ type serviceDriver struct {
 func newServiceDriver(t *testing.T) *serviceDriver {
 	ts := openTestStore(t)
 	admin := ts.setup()
-	d := &serviceDriver{ts: ts, boards: store.NewBoardService(ts.DB), images: store.NewImageService(ts.DB),
+	d := &serviceDriver{ts: ts, boards: ts.set.Boards, images: ts.set.Images,
 		ctx: map[accesstest.Role]context.Context{accesstest.Admin: admin, accesstest.LoggedOut: context.Background()},
 		ids: map[string]string{}}
 	for role, email := range map[accesstest.Role]string{accesstest.Owner: "owner@t.co", accesstest.Editor: "editor@t.co", accesstest.Viewer: "viewer@t.co", accesstest.Stranger: "other@t.co", accesstest.Disabled: "disabled@t.co"} {

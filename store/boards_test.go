@@ -22,7 +22,7 @@ type galleryStore struct {
 
 func openGallery(t *testing.T) *galleryStore {
 	ts := openTestStore(t)
-	return &galleryStore{testStore: ts, boards: store.NewBoardService(ts.DB), images: store.NewImageService(ts.DB)}
+	return &galleryStore{testStore: ts, boards: ts.set.Boards, images: ts.set.Images}
 }
 
 func (g *galleryStore) board(ctx context.Context, name string) *app.Board {

@@ -7,13 +7,18 @@ import (
 	"time"
 
 	"easel/app"
+	"easel/internal/studiotest"
 	"easel/store"
 )
 
-// testStore is a real store in a temp folder, with a settable clock.
+// testStore is a real store in a temp folder, with a settable clock: the
+// whole set of services (studiotest's), of which most tests use a few. Its
+// helpers need only DB, t and auth (users for setup and createUser), so a
+// test may make one over a store it opened itself.
 type testStore struct {
 	*store.DB
 	t     *testing.T
+	set   *studiotest.Studio
 	auth  *store.AuthService
 	users *store.UserService
 	clock time.Time
@@ -23,13 +28,9 @@ func openTestStore(t *testing.T) *testStore { return openTestStoreIn(t, t.TempDi
 
 func openTestStoreIn(t *testing.T, dir string) *testStore {
 	t.Helper()
-	db, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &testStore{DB: db, t: t, auth: store.NewAuthService(db), users: store.NewUserService(db), clock: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	db.Now = func() time.Time { return ts.clock }
-	t.Cleanup(func() { db.Close() })
+	set := studiotest.NewIn(t, dir)
+	ts := &testStore{DB: set.DB, t: t, set: set, auth: set.Auth, users: set.Users, clock: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	set.DB.Now = func() time.Time { return ts.clock }
 	return ts
 }
 

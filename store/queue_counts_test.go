@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"easel/app"
-	"easel/app/render"
-	"easel/store"
 )
 
 // TestQueueCountsStayExact: the queue's status, read from counts kept in
@@ -105,7 +103,7 @@ func TestQueueCountsMigration(t *testing.T) {
 	q.Close()
 
 	again := openTestStoreIn(t, dir)
-	st, err := store.NewQueueService(again.DB, render.CheckBatch, app.NewBroker(), app.NewQueueSignals()).Status(again.login(adminEmail, adminPassword))
+	st, err := again.set.Queue.Status(again.login(adminEmail, adminPassword))
 	if err != nil || st.Queue.Total != 3 || st.Queue.Pending != 2 || st.Queue.Completed != 1 || st.Mine != st.Queue {
 		t.Fatalf("status after the migration = %+v, %v", st, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"easel/app"
-	"easel/app/render"
 	"easel/store"
 )
 
@@ -25,8 +24,7 @@ type queueStore struct {
 
 func openQueue(t *testing.T) *queueStore {
 	ts := openTestStore(t)
-	events := app.NewBroker()
-	return &queueStore{testStore: ts, queue: store.NewQueueService(ts.DB, render.CheckBatch, events, app.NewQueueSignals()), events: events}
+	return &queueStore{testStore: ts, queue: ts.set.Queue, events: ts.set.Events}
 }
 
 func (q *queueStore) enqueue(ctx context.Context, runs int) *app.EnqueueResult {

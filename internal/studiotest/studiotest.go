@@ -53,7 +53,8 @@ type Option func(*config)
 // Slots runs n items at once (1 unless given).
 func Slots(n int) Option { return func(c *config) { c.slots = n } }
 
-// Log gives the worker a log; without it, warnings and errors go to stderr.
+// Log gives the store and the worker a log; without it, their warnings
+// and errors go to stderr.
 func Log(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // ImageOptions builds the image service with opts (say, import limits).
@@ -94,7 +95,7 @@ func Open(dir string, opts ...Option) (*Studio, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	db, err := store.Open(dir)
+	db, err := store.Open(dir, store.WithLogger(c.log))
 	if err != nil {
 		return nil, err
 	}
