@@ -49,3 +49,27 @@ func (db *DB) actingFor(ctx context.Context, tx *bolt.Tx, k app.Kind, a app.Acti
 	}
 	return u, nil
 }
+
+// read runs fn in a read transaction as the acting user of ctx: the user
+// and their session are re-read inside it, once, and handed to fn, so that
+// every rule fn applies sees the actor as the store has them now.
+func (db *DB) read(ctx context.Context, fn func(tx *bolt.Tx, actor *userRecord) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		actor, err := db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return fn(tx, actor)
+	})
+}
+
+// write is read for a write transaction (committed as update commits).
+func (db *DB) write(ctx context.Context, fn func(tx *bolt.Tx, actor *userRecord) error) error {
+	return db.update(func(tx *bolt.Tx) error {
+		actor, err := db.actingUser(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return fn(tx, actor)
+	})
+}

@@ -15,11 +15,7 @@ import (
 func (s *BoardService) DeleteBoard(ctx context.Context, boardID string, includeImages bool) (*app.BulkResult, error) {
 	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
 	var gone []fileRef
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) (err error) {
 		gone, err = s.db.deleteBoardTx(tx, actor, boardID, includeImages, res)
 		return err
 	})
@@ -107,11 +103,7 @@ func (s *BoardService) BulkBoards(ctx context.Context, op app.BoardOp, boardIDs 
 	}
 	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
 	var gone []fileRef
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		for _, id := range boardIDs {
 			var err error
 			switch op {

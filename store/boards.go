@@ -77,11 +77,7 @@ func (s *BoardService) CreateBoard(ctx context.Context, name string) (*app.Board
 		return nil, err
 	}
 	var out *app.Board
-	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		out, err = s.db.createBoardTx(tx, actor, name)
 		return err
 	})
@@ -108,11 +104,7 @@ func (db *DB) createBoardTx(tx *bolt.Tx, actor *userRecord, name string) (*app.B
 // FindBoard returns one board the caller may see.
 func (s *BoardService) FindBoard(ctx context.Context, boardID string) (*app.Board, error) {
 	var out *app.Board
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		b, acc, err := boardAccess(tx, actor, boardID)
 		if err != nil {
 			return err
@@ -134,11 +126,7 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 	if f.All {
 		page.Offset, page.Limit = 0, 0
 	}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		admin := app.Allowed(app.KindBoard, app.ActListAll, app.RelationsOf(&actor.User, ""))
 		owners := newNames(tx)
 		bySeq := tx.Bucket(bucketBoardsBySeq)
@@ -329,11 +317,7 @@ func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.
 		return nil, app.Errorf(app.EINVALID, "Visibility must be private, shared or public, not %q.", *upd.Visibility)
 	}
 	var out *app.Board
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		after, acc, err := s.db.updateBoardTx(tx, actor, boardID, upd, name)
 		if err != nil {
 			return err
@@ -408,11 +392,7 @@ func (s *BoardService) FindOrCreateBoard(ctx context.Context, name string) (*app
 	var out *app.Board
 	// One write transaction: two items running at once, saving to the same
 	// new board name, must not make two boards of it.
-	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		bySeq := tx.Bucket(bucketBoardsBySeq)
 		stream := newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID))
 		for ; stream.k != nil; stream.next() {

@@ -21,11 +21,7 @@ func (s *ImageService) eachImageThen(ctx context.Context, names []string, fn fun
 		return nil, app.Errorf(app.EINVALID, "At most %d images at once.", app.MaxBulk)
 	}
 	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		seen := map[string]bool{}
 		for _, name := range names {
 			if seen[name] {
@@ -167,11 +163,7 @@ func (s *ImageService) Downloadable(ctx context.Context, boardID string, names [
 		}
 	}
 	out := []*app.Image{}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		owners := newNames(tx)
 		for _, name := range names {
 			r, _, perms, err := imageAccess(tx, actor, name)

@@ -242,11 +242,7 @@ func (s *ImageService) checkCanAdd(ctx context.Context, boardID string) error {
 // adder checks that the actor may add images to boardID, and returns who
 // they are: the owner of what they add.
 func (s *ImageService) adder(ctx context.Context, boardID string) (owner string, err error) {
-	err = s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err = s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		owner = actor.UserID
 		_, err = addableBoard(tx, actor, boardID)
 		return err
@@ -288,13 +284,9 @@ func (s *ImageService) add(ctx context.Context, ni app.NewImage, size int64, wri
 		return nil, app.Errorf(app.EINVALID, "Easel keeps PNG, JPEG and WebP images, not %s.", ni.ContentType)
 	}
 	var owner string
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		owner = actor.UserID
-		_, err = addableBoard(tx, actor, ni.BoardID)
+		_, err := addableBoard(tx, actor, ni.BoardID)
 		return err
 	})
 	if err != nil {
@@ -314,11 +306,7 @@ func (s *ImageService) add(ctx context.Context, ni app.NewImage, size int64, wri
 		return nil, err
 	}
 	var out *app.Image
-	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		if actor.UserID != owner {
 			return app.ErrNotSignedIn
 		}
@@ -368,11 +356,7 @@ func (s *ImageService) FindImage(ctx context.Context, name string) (*app.Image, 
 
 // find reads one image the caller may see, with its thumbnail's type.
 func (s *ImageService) find(ctx context.Context, name string) (img *app.Image, thumbType string, err error) {
-	err = s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err = s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		r, _, perms, err := imageAccess(tx, actor, name)
 		if err != nil {
 			return err
@@ -418,11 +402,7 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 			return nil, app.Errorf(app.EINVALID, "The cursor %q is not one this list gave out.", f.Cursor)
 		}
 	}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		bucket, prefix, acc, err := s.imageRange(tx, actor, f.BoardID, f.UserID, &page.Total)
 		if err != nil {
 			return err
@@ -486,11 +466,7 @@ func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID, userI
 // uncategorized images), newest first.
 func (s *ImageService) ImageNames(ctx context.Context, boardID string) ([]string, error) {
 	out := []string{}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		var total int
 		bucket, prefix, _, err := s.imageRange(tx, actor, boardID, "", &total)
 		if err != nil {
@@ -508,11 +484,7 @@ func (s *ImageService) ImageNames(ctx context.Context, boardID string) ([]string
 // UpdateImage stars or unstars one image.
 func (s *ImageService) UpdateImage(ctx context.Context, name string, upd app.ImageUpdate) (*app.Image, error) {
 	var out *app.Image
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		r, _, perms, err := imageAccess(tx, actor, name)
 		if err != nil {
 			return err

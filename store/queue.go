@@ -69,11 +69,7 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	res := &app.EnqueueResult{QueueID: app.DefaultQueue, Requested: len(items), Batch: b, Priority: priority, ItemIDs: make([]uint64, 0, len(items))}
 	var events []*app.QueueEvent
 	var owner string
-	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		owner = actor.UserID
 		if err := checkPendingRoom(pendingCount(tx, owner), len(items), set); err != nil {
 			return err
@@ -114,11 +110,7 @@ const maxListed = 1000
 // ListItems lists the newest items, oldest first; others' redacted.
 func (s *QueueService) ListItems(ctx context.Context) ([]*app.QueueItem, error) {
 	out := []*app.QueueItem{}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		c := tx.Bucket(bucketQueueItems).Cursor()
 		k, _ := c.Last()
 		for i := 1; i < maxListed && k != nil; i++ {
@@ -190,11 +182,7 @@ func (s *QueueService) changeable(ctx context.Context, tx *bolt.Tx, id uint64) (
 // Status counts everyone's items and the caller's.
 func (s *QueueService) Status(ctx context.Context) (*app.QueueStatusReport, error) {
 	rep := &app.QueueStatusReport{}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		rep.Processor.IsStarted = true
 		rep.Processor.IsPaused = queuePaused(tx)
 		rep.Queue, rep.Mine = queueCounts(tx, ""), queueCounts(tx, actor.UserID)
@@ -338,13 +326,9 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 func (s *QueueService) eachItem(ctx context.Context, event, action string, keep func(r *itemRecord) bool, fn func(tx *bolt.Tx, r *itemRecord) error) (int, error) {
 	var changed []*app.QueueItem
 	var running []uint64
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, err := s.db.actingUser(ctx, tx)
-		if err != nil {
-			return err
-		}
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		var chosen []*itemRecord
-		err = tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
+		err := tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
 			var r itemRecord
 			if err := json.Unmarshal(v, &r); err != nil {
 				return err
