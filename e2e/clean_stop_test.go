@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -43,16 +44,27 @@ func TestCleanStopRendersNothingTwice(t *testing.T) {
 	rest(t, srv.URL, token, "POST", "/api/v1/queue/default/enqueue_batch",
 		map[string]any{"batch": map[string]any{"graph": json.RawMessage(stopGraph), "runs": items}}, nil)
 
-	state := func() (map[uint64]stopItem, []stopImage) {
+	readItems := func() map[uint64]stopItem {
 		var list []stopItem
 		rest(t, srv.URL, token, "GET", "/api/v1/queue/default/list_all", nil, &list)
 		byID := map[uint64]stopItem{}
 		for _, it := range list {
 			byID[it.ItemID] = it
 		}
-		var page struct{ Items []stopImage }
-		rest(t, srv.URL, token, "GET", "/api/v1/images/?board_id=none&limit=1000", nil, &page)
-		return byID, page.Items
+		return byID
+	}
+	// state is the items and the images as of one moment: an image is saved
+	// (or taken back) in the transaction that changes its item's record, so
+	// images read between two equal readings of the items match them.
+	state := func() (map[uint64]stopItem, []stopImage) {
+		for {
+			before := readItems()
+			var page struct{ Items []stopImage }
+			rest(t, srv.URL, token, "GET", "/api/v1/images/?board_id=none&limit=1000", nil, &page)
+			if after := readItems(); reflect.DeepEqual(before, after) {
+				return after, page.Items
+			}
+		}
 	}
 	// check: every image was made by an item that lists it and is
 	// completed or running (a running item shows what it saved so far);
