@@ -33,10 +33,7 @@ func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
 func (s *AuditService) Recent(ctx context.Context, before uint64, limit int) ([]app.AuditEntry, error) {
 	limit = app.ClampLimit(limit)
 	entries := []app.AuditEntry{}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		if _, err := s.db.actingFor(ctx, tx, app.KindAuditLog, app.ActSee); err != nil {
-			return err
-		}
+	err := s.db.readAs(ctx, app.KindAuditLog, app.ActSee, func(tx *bolt.Tx, _ *userRecord) error {
 		c := tx.Bucket(bucketAudit).Cursor()
 		var k, v []byte
 		if before == 0 {

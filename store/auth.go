@@ -27,7 +27,7 @@ func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login,
 		return nil, app.ErrBadCredentials // nothing that long exists; and it would not fit a key
 	}
 	var hash, email string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		u, err := findLoginUser(tx, c)
 		if err != nil || u == nil {
 			email = app.NormalizeEmail(c.Email)
@@ -42,7 +42,7 @@ func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login,
 	if err != nil {
 		return nil, err
 	}
-	if err := db.bolt.View(func(tx *bolt.Tx) error { return db.checkThrottle(tx, email) }); err != nil {
+	if err := db.view(func(tx *bolt.Tx) error { return db.checkThrottle(tx, email) }); err != nil {
 		return nil, err
 	}
 
@@ -159,10 +159,8 @@ func (db *DB) countPasswordFailure(tx *bolt.Tx, email string, u *userRecord, det
 // hash it checked, so the change can make sure no other change came first.
 func (db *DB) checkCurrentPassword(ctx context.Context, password string) (string, error) {
 	var me *userRecord
-	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
-		if me, err = db.actingUser(ctx, tx); err != nil {
-			return err
-		}
+	err := db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		me = actor
 		return db.checkThrottle(tx, me.Email)
 	})
 	if err != nil {
@@ -191,7 +189,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*app.Acto
 	}
 	a := &app.Actor{SessionID: app.TokenID(token)}
 	var s2 sessionRecord
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		ok, err := getJSON(tx.Bucket(bucketSessions), []byte(a.SessionID), &s2)
 		if err != nil {
 			return err
@@ -219,10 +217,7 @@ func (s *AuthService) Logout(ctx context.Context) error {
 	if a == nil || a.SessionID == "" {
 		return app.ErrNotSignedIn
 	}
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
-		if _, err := s.db.actingUser(ctx, tx); err != nil {
-			return err
-		}
+	return s.db.write(ctx, func(tx *bolt.Tx, _ *userRecord) error {
 		if err := deleteSession(tx, a.UserID, a.SessionID); err != nil {
 			return err
 		}

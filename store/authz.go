@@ -36,25 +36,11 @@ func (db *DB) actingUser(ctx context.Context, tx *bolt.Tx) (*userRecord, error) 
 	return u, nil
 }
 
-// actingFor is actingUser for an action on a kind of thing nobody owns
-// (the profiles, the audit log, the settings, the queue as a whole): the
-// access table decides.
-func (db *DB) actingFor(ctx context.Context, tx *bolt.Tx, k app.Kind, a app.Action) (*userRecord, error) {
-	u, err := db.actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	if err := app.Check(k, a, app.RelationsOf(&u.User, "")); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
 // read runs fn in a read transaction as the acting user of ctx: the user
 // and their session are re-read inside it, once, and handed to fn, so that
 // every rule fn applies sees the actor as the store has them now.
 func (db *DB) read(ctx context.Context, fn func(tx *bolt.Tx, actor *userRecord) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		actor, err := db.actingUser(ctx, tx)
 		if err != nil {
 			return err
@@ -68,6 +54,28 @@ func (db *DB) write(ctx context.Context, fn func(tx *bolt.Tx, actor *userRecord)
 	return db.update(func(tx *bolt.Tx) error {
 		actor, err := db.actingUser(ctx, tx)
 		if err != nil {
+			return err
+		}
+		return fn(tx, actor)
+	})
+}
+
+// readAs is read for an action on a kind of thing nobody owns (the
+// profiles, the audit log, the settings, the queue as a whole): the access
+// table decides before fn runs.
+func (db *DB) readAs(ctx context.Context, k app.Kind, a app.Action, fn func(tx *bolt.Tx, actor *userRecord) error) error {
+	return db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		if err := app.Check(k, a, app.RelationsOf(&actor.User, "")); err != nil {
+			return err
+		}
+		return fn(tx, actor)
+	})
+}
+
+// writeAs is readAs for a write transaction.
+func (db *DB) writeAs(ctx context.Context, k app.Kind, a app.Action, fn func(tx *bolt.Tx, actor *userRecord) error) error {
+	return db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		if err := app.Check(k, a, app.RelationsOf(&actor.User, "")); err != nil {
 			return err
 		}
 		return fn(tx, actor)

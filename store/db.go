@@ -148,3 +148,8 @@ func (db *DB) update(fn func(tx *bolt.Tx) error) error {
 	}
 	return after
 }
+
+// view runs fn in a read transaction with no acting user: for signing in,
+// the worker and the start-up steps, which act for nobody yet. Services
+// that act for someone use read and write (authz.go).
+func (db *DB) view(fn func(tx *bolt.Tx) error) error { return db.bolt.View(fn) }

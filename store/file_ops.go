@@ -16,7 +16,7 @@ import (
 // can write.
 func (db *DB) recoverFiles() {
 	var orphans []blob.Ref
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return db.blobs.Pending(func(ref blob.Ref) error {
 			r, err := getImage(tx, ref.Name)
 			if err != nil {

@@ -38,7 +38,7 @@ var migrations = []func(tx *bolt.Tx, db *DB) error{
 var SchemaVersion = len(migrations)
 
 func (db *DB) migrate() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
 			return err
@@ -81,7 +81,7 @@ func migrateUsers(tx *bolt.Tx, db *DB) error {
 // SchemaVersion returns the schema version written in the store.
 func (db *DB) SchemaVersion() (int, error) {
 	var v int
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketMeta).Get(keySchemaVersion); b != nil {
 			v = int(binary.BigEndian.Uint64(b))
 		}

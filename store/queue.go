@@ -56,7 +56,7 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 		return nil, err
 	}
 	var set app.Settings
-	if err := s.db.bolt.View(func(tx *bolt.Tx) (err error) { set, err = settingsIn(tx); return err }); err != nil {
+	if err := s.db.view(func(tx *bolt.Tx) (err error) { set, err = settingsIn(tx); return err }); err != nil {
 		return nil, err
 	}
 	if err := checkBatchSize(len(items), set); err != nil {
@@ -136,8 +136,8 @@ func (s *QueueService) ListItems(ctx context.Context) ([]*app.QueueItem, error) 
 // FindItem returns one item: whole to its owner and admins, redacted to others.
 func (s *QueueService) FindItem(ctx context.Context, id uint64) (*app.QueueItem, error) {
 	var out *app.QueueItem
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		actor, r, err := s.item(ctx, tx, id)
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		r, err := findItem(tx, id)
 		if err != nil {
 			return err
 		}
@@ -152,31 +152,27 @@ func (s *QueueService) FindItem(ctx context.Context, id uint64) (*app.QueueItem,
 
 // item finds a queue item. Everyone signed in may know it exists (the queue
 // is shared); what they may see of it is the view's business.
-func (s *QueueService) item(ctx context.Context, tx *bolt.Tx, id uint64) (*userRecord, *itemRecord, error) {
-	actor, err := s.db.actingUser(ctx, tx)
-	if err != nil {
-		return nil, nil, err
-	}
+func findItem(tx *bolt.Tx, id uint64) (*itemRecord, error) {
 	r, err := getItem(tx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if r == nil {
-		return nil, nil, app.Errorf(app.ENOTFOUND, "Queue item %d not found", id)
+		return nil, app.Errorf(app.ENOTFOUND, "Queue item %d not found", id)
 	}
-	return actor, r, nil
+	return r, nil
 }
 
-// changeable is item for actions only the owner and admins may take.
-func (s *QueueService) changeable(ctx context.Context, tx *bolt.Tx, id uint64) (*userRecord, *itemRecord, error) {
-	actor, r, err := s.item(ctx, tx, id)
+// changeable is findItem for actions only the owner and admins may take.
+func changeable(tx *bolt.Tx, actor *userRecord, id uint64) (*itemRecord, error) {
+	r, err := findItem(tx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := app.Check(app.KindQueueItem, app.ActChange, app.RelationsOf(&actor.User, r.Owner)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return actor, r, nil
+	return r, nil
 }
 
 // Status counts everyone's items and the caller's.
@@ -198,8 +194,8 @@ func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueIte
 	var out *app.QueueItem
 	var wasRunning bool
 	var owner string
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, r, err := s.changeable(ctx, tx, id)
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		r, err := changeable(tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -230,8 +226,8 @@ func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueIte
 func (s *QueueService) DeleteItem(ctx context.Context, id uint64) error {
 	var gone *itemRecord
 	var view *app.QueueItem
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, r, err := s.changeable(ctx, tx, id)
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		r, err := changeable(tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -263,19 +259,16 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 		ev    *app.QueueEvent
 	}
 	var events []published
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
 		owners := newNames(tx)
 		set, err := settingsIn(tx)
 		if err != nil {
 			return err
 		}
 		waiting := map[string]int{} // per owner, counted once, then kept up to date
-		var actor *userRecord
 		var again []*itemRecord
 		for _, id := range ids {
-			var r *itemRecord
-			var err error
-			actor, r, err = s.changeable(ctx, tx, id)
+			r, err := changeable(tx, actor, id)
 			if err != nil {
 				return err
 			}
@@ -304,9 +297,6 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 			retried = append(retried, newID)
 			events = append(events, published{r.Owner, &app.QueueEvent{Type: app.EventItemStatus, Item: next.view(actor, nil, owners)}})
 			again = append(again, next)
-		}
-		if actor == nil {
-			return nil
 		}
 		return s.db.auditOthersItems(tx, actor, app.AuditQueueRetried, again)
 	})
@@ -388,11 +378,7 @@ func (s *QueueService) Prune(ctx context.Context) (int, error) {
 // SetPaused pauses or resumes the processor: admins only. It stays so
 // across restarts.
 func (s *QueueService) SetPaused(ctx context.Context, paused bool) error {
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		admin, err := s.db.actingFor(ctx, tx, app.KindQueue, app.ActChange)
-		if err != nil {
-			return err
-		}
+	err := s.db.writeAs(ctx, app.KindQueue, app.ActChange, func(tx *bolt.Tx, admin *userRecord) error {
 		if paused == queuePaused(tx) {
 			return nil // as it was: nothing changed, nothing to record
 		}

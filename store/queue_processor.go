@@ -15,7 +15,7 @@ import (
 func (s *QueueService) RecoverInterrupted() (int, error) {
 	n := 0
 	var gone []fileRef
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+	err := s.db.update(func(tx *bolt.Tx) error {
 		var ids []uint64
 		tx.Bucket(bucketQueueRunning).ForEach(func(k, _ []byte) error {
 			ids = append(ids, binary.BigEndian.Uint64(k))
@@ -52,7 +52,7 @@ func (s *QueueService) RecoverInterrupted() (int, error) {
 // Claim takes the next pending item, serving users in turn.
 func (s *QueueService) Claim(lastUser string) (*app.ClaimedItem, error) {
 	var claim *app.ClaimedItem
-	err := s.db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := s.db.update(func(tx *bolt.Tx) (err error) {
 		claim, err = s.claimTx(tx, lastUser)
 		return err
 	})
@@ -65,7 +65,7 @@ func (s *QueueService) Claim(lastUser string) (*app.ClaimedItem, error) {
 func (s *QueueService) Finish(id uint64, runErr error, claimNext bool, lastUser string) (*app.ClaimedItem, error) {
 	var done *app.QueueItem
 	var claim *app.ClaimedItem
-	err := s.db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := s.db.update(func(tx *bolt.Tx) (err error) {
 		if done, err = s.finishTx(tx, id, runErr); err != nil {
 			return err
 		}
@@ -186,7 +186,7 @@ func errorType(err error) string {
 // images its run had saved: the next run saves them again.
 func (s *QueueService) Requeue(id uint64) error {
 	var gone []fileRef
-	err := s.db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := s.db.update(func(tx *bolt.Tx) (err error) {
 		r, err := getItem(tx, id)
 		if err != nil || r == nil || r.Status != app.StatusInProgress {
 			return err

@@ -36,10 +36,7 @@ func settingOverrides(tx *bolt.Tx) (app.SettingsUpdate, error) {
 // that enforce them quote them anyway.
 func (s *SettingsService) Settings(ctx context.Context) (*app.Settings, error) {
 	var out app.Settings
-	err := s.db.bolt.View(func(tx *bolt.Tx) (err error) {
-		if _, err = s.db.actingFor(ctx, tx, app.KindSettings, app.ActSee); err != nil {
-			return err
-		}
+	err := s.db.readAs(ctx, app.KindSettings, app.ActSee, func(tx *bolt.Tx, _ *userRecord) (err error) {
 		out, err = settingsIn(tx)
 		return err
 	})
@@ -50,11 +47,7 @@ func (s *SettingsService) Settings(ctx context.Context) (*app.Settings, error) {
 // the settings that changed.
 func (s *SettingsService) UpdateSettings(ctx context.Context, upd app.SettingsUpdate) (*app.Settings, error) {
 	var out app.Settings
-	err := s.db.update(func(tx *bolt.Tx) error {
-		admin, err := s.db.actingFor(ctx, tx, app.KindSettings, app.ActChange)
-		if err != nil {
-			return err
-		}
+	err := s.db.writeAs(ctx, app.KindSettings, app.ActChange, func(tx *bolt.Tx, admin *userRecord) error {
 		o, err := settingOverrides(tx)
 		if err != nil {
 			return err

@@ -13,8 +13,8 @@ import (
 // ListShares lists who a board is shared with: for its owner and admins.
 func (s *BoardService) ListShares(ctx context.Context, boardID string) ([]app.Share, error) {
 	out := []app.Share{}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		_, b, err := s.manageable(ctx, tx, boardID)
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
 		}
@@ -35,8 +35,8 @@ func (s *BoardService) ShareBoard(ctx context.Context, boardID, userID string, r
 		return nil, app.Errorf(app.EINVALID, "The role must be viewer or editor, not %q.", role)
 	}
 	var out *app.Share
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, b, err := s.manageable(ctx, tx, boardID)
+	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
 		}
@@ -67,8 +67,8 @@ func (s *BoardService) ShareBoard(ctx context.Context, boardID, userID string, r
 
 // UnshareBoard takes userID's role on a board away: the board's owner or an admin.
 func (s *BoardService) UnshareBoard(ctx context.Context, boardID, userID string) error {
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
-		actor, b, err := s.manageable(ctx, tx, boardID)
+	return s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
 		}
@@ -96,8 +96,8 @@ func unshareTx(tx *bolt.Tx, b *boardRecord, userID string) error {
 // active profile but its owner.
 func (s *BoardService) ShareCandidates(ctx context.Context, boardID string) ([]app.ProfileTile, error) {
 	out := []app.ProfileTile{}
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		_, b, err := s.manageable(ctx, tx, boardID)
+	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
 		}
@@ -113,19 +113,15 @@ func (s *BoardService) ShareCandidates(ctx context.Context, boardID string) ([]a
 }
 
 // manageable finds a board the actor may manage (share, rename, delete).
-func (s *BoardService) manageable(ctx context.Context, tx *bolt.Tx, boardID string) (*userRecord, *boardRecord, error) {
-	actor, err := s.db.actingUser(ctx, tx)
-	if err != nil {
-		return nil, nil, err
-	}
+func manageable(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, error) {
 	b, acc, err := boardAccess(tx, actor, boardID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !acc.CanManage() {
-		return nil, nil, app.Errorf(app.EFORBIDDEN, "Only the board's owner can choose who has access to it.")
+		return nil, app.Errorf(app.EFORBIDDEN, "Only the board's owner can choose who has access to it.")
 	}
-	return actor, b, nil
+	return b, nil
 }
 
 // removeUserShares takes away every share a deleted user had.
