@@ -81,6 +81,18 @@ var serveURL = regexp.MustCompile(`serving (http://\S+)`)
 // returns once it listens. It is stopped (SIGTERM) when the test ends.
 func startServe(t *testing.T, data string) *server {
 	t.Helper()
+	s, refused := serveOrRefuse(t, data)
+	if s == nil {
+		t.Fatalf("easel serve did not start:\n%s", refused)
+	}
+	return s
+}
+
+// serveOrRefuse starts `easel serve` on data. It returns the server if it
+// serves, or else the words it stopped with (its exit must be non-zero,
+// within 20 s, without a Go trace).
+func serveOrRefuse(t *testing.T, data string) (*server, string) {
+	t.Helper()
 	cmd := exec.Command(easelBinary(t), "serve", "--addr", "127.0.0.1:0", "--data", data)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -91,14 +103,9 @@ func startServe(t *testing.T, data string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{Data: data, cmd: cmd}
-	t.Cleanup(func() {
-		s.Stop(t)
-		if t.Failed() {
-			t.Logf("easel serve log:\n%s", logs.String())
-		}
-	})
-	found := make(chan string, 1)
+	// The reader only tells that the output ended; whoever is left to end
+	// the process (this function, or the server's Stop) waits for it, once.
+	found, ended := make(chan string, 1), make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
@@ -107,13 +114,35 @@ func startServe(t *testing.T, data string) *server {
 			}
 		}
 		io.Copy(io.Discard, stdout)
+		close(ended)
 	}()
 	select {
-	case s.URL = <-found:
+	case u := <-found:
+		s := &server{URL: u, Data: data, cmd: cmd}
+		t.Cleanup(func() {
+			s.Stop(t)
+			if strings.Contains(logs.String(), "goroutine ") || strings.Contains(logs.String(), "panic:") {
+				t.Errorf("easel serve printed a trace:\n%s", logs.String())
+			} else if t.Failed() {
+				t.Logf("easel serve log:\n%s", logs.String())
+			}
+		})
+		return s, ""
+	case <-ended:
+		err := cmd.Wait()
+		out := logs.String()
+		if err == nil {
+			t.Fatalf("easel serve stopped with exit status 0: %s", out)
+		}
+		if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic:") {
+			t.Fatalf("easel serve printed a trace: %s", out)
+		}
+		return nil, out
 	case <-time.After(20 * time.Second):
-		t.Fatalf("easel serve did not start:\n%s", logs.String())
+		cmd.Process.Kill()
+		t.Fatalf("easel serve neither served nor stopped within 20 s:\n%s", logs.String())
 	}
-	return s
+	return nil, ""
 }
 
 // Stop ends the server as a person would (Ctrl+C) and waits for it.

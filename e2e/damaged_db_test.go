@@ -1,17 +1,14 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"easel/app/accesstest"
 	"easel/internal/testdisk"
@@ -146,61 +143,6 @@ func gallery(t *testing.T) string {
 	}
 	s.Stop(t)
 	return data
-}
-
-// serveOrRefuse starts `easel serve` on data. It returns the server if it
-// serves, or else the words it stopped with (its exit must be non-zero,
-// within 20 s, without a Go trace).
-func serveOrRefuse(t *testing.T, data string) (*server, string) {
-	t.Helper()
-	cmd := exec.Command(easelBinary(t), "serve", "--addr", "127.0.0.1:0", "--data", data)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &lockedBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// The reader only tells that the output ended; whoever is left to end
-	// the process (this function, or the server's Stop) waits for it, once.
-	found, ended := make(chan string, 1), make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := serveURL.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stdout)
-		close(ended)
-	}()
-	select {
-	case u := <-found:
-		s := &server{URL: u, Data: data, cmd: cmd}
-		t.Cleanup(func() {
-			s.Stop(t)
-			if strings.Contains(logs.String(), "goroutine ") || strings.Contains(logs.String(), "panic:") {
-				t.Errorf("easel serve printed a trace:\n%s", logs.String())
-			}
-		})
-		return s, ""
-	case <-ended:
-		err := cmd.Wait()
-		out := logs.String()
-		if err == nil {
-			t.Fatalf("easel serve stopped with exit status 0: %s", out)
-		}
-		if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic:") {
-			t.Fatalf("easel serve printed a trace: %s", out)
-		}
-		return nil, out
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("easel serve neither served nor stopped within 20 s:\n%s", logs.String())
-	}
-	return nil, ""
 }
 
 // everyAnswer makes the requests a session makes, reads and writes, on a
