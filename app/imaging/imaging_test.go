@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -143,7 +144,7 @@ func TestInspectAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			info, img, err := Inspect(tt.file, tt.data, tt.lim)
+			info, img, err := Inspect(context.Background(), tt.file, tt.data, tt.lim)
 			if err != nil {
 				t.Fatalf("Inspect: %v", err)
 			}
@@ -231,7 +232,7 @@ func TestInspectRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			info, img, err := Inspect(tt.file, tt.data, tt.lim)
+			info, img, err := Inspect(context.Background(), tt.file, tt.data, tt.lim)
 			var e *app.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v (%T), want an *app.Error", err, err)
@@ -251,7 +252,7 @@ func TestInspectRefuses(t *testing.T) {
 
 func TestInspectLongName(t *testing.T) {
 	name := "/tmp/" + strings.Repeat("very-long-name-", 20) + "end.png"
-	_, _, err := Inspect(name, []byte("x"), Limits{})
+	_, _, err := Inspect(context.Background(), name, []byte("x"), Limits{})
 	msg := app.ErrorMessage(err)
 	shown := strings.TrimSuffix(msg, " is not an image Easel can import (PNG, JPEG or WebP).")
 	if shown == msg {
@@ -310,7 +311,7 @@ func TestInspectBombIsCheap(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			_, _, err := Inspect("bomb", data, Limits{})
+			_, _, err := Inspect(context.Background(), "bomb", data, Limits{})
 			elapsed := time.Since(start)
 			runtime.ReadMemStats(&after)
 			if err == nil {
@@ -615,7 +616,7 @@ func TestEncodeThumbnail(t *testing.T) {
 			if ctype != tt.wantType {
 				t.Errorf("content type = %q, want %q", ctype, tt.wantType)
 			}
-			info, img, err := Inspect("thumb", data, Limits{})
+			info, img, err := Inspect(context.Background(), "thumb", data, Limits{})
 			if err != nil {
 				t.Fatalf("thumbnail does not decode: %v", err)
 			}

@@ -75,7 +75,7 @@ func TestPNGThumbnailFromRows(t *testing.T) {
 	}
 	// And through Import, at the thumbnail size Easel keeps.
 	data := hugePNG16(t, 1203, 901)
-	_, whole, err := Inspect("a.png", data, Limits{})
+	_, whole, err := Inspect(context.Background(), "a.png", data, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestImportJPEGUpright(t *testing.T) {
 		if b := thumb.Bounds(); b.Dx() != 256 || b.Dy() != 128 {
 			t.Fatalf("orientation %d: thumbnail %v, want 256×128", o, b)
 		}
-		_, whole, _ := Inspect("phone.jpg", data, Limits{})
+		_, whole, _ := Inspect(context.Background(), "phone.jpg", data, Limits{})
 		if q := psnr(thumb, Thumbnail(whole, ThumbnailSize)); q < 30 {
 			t.Errorf("orientation %d: thumbnail %.1f dB from the whole image's", o, q)
 		}
@@ -163,7 +163,7 @@ func TestImportRefusesAsInspect(t *testing.T) {
 		"webp cut":      testdata(t, "lossy.webp")[:900],
 	}
 	for name, data := range cases {
-		_, _, want := Inspect("x.png", data, Limits{})
+		_, _, want := Inspect(context.Background(), "x.png", data, Limits{})
 		info, thumb, err := Import(context.Background(), "x.png", bytes.NewReader(data), int64(len(data)), Limits{})
 		if want == nil || err == nil || err.Error() != want.Error() {
 			t.Errorf("%s: Import says %v, Inspect %v", name, err, want)

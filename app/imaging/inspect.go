@@ -51,15 +51,16 @@ func isAnimatedWebP(data []byte) bool {
 // decoding it fully (so a truncated or corrupt file is refused), and returns
 // its info and the decoded image, at 8 bits a channel. name is the file
 // name the person chose; it is used only in messages, never as a path.
-// The decode waits for its share of the decode budget.
+// The decode waits for its share of the decode budget, or until ctx ends
+// (a canceled render stops waiting).
 //
-// Every error is an *app.Error with code app.EINVALID.
-func Inspect(name string, data []byte, lim Limits) (Info, image.Image, error) {
+// Every error is an *app.Error with code app.EINVALID, but ctx's own.
+func Inspect(ctx context.Context, name string, data []byte, lim Limits) (Info, image.Image, error) {
 	h, err := readHeader(name, bytes.NewReader(data), int64(len(data)), lim)
 	if err != nil {
 		return Info{}, nil, err
 	}
-	img, err := h.decode(context.Background(), false)
+	img, err := h.decode(ctx, false)
 	if err != nil {
 		return Info{}, nil, err
 	}

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"image"
 	"image/color"
@@ -64,7 +65,7 @@ func TestOrientation(t *testing.T) {
 			if got := exifOrientation(data); got != o {
 				t.Fatalf("orientation %d (%v) read as %d", o, order, got)
 			}
-			info, img, err := Inspect("phone.jpg", data, Limits{})
+			info, img, err := Inspect(context.Background(), "phone.jpg", data, Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +113,7 @@ func TestOrientationByHand(t *testing.T) {
 				}
 			}
 		}
-		_, img, err := Inspect("phone.jpg", withOrientation(t, stored, o, binary.LittleEndian), Limits{})
+		_, img, err := Inspect(context.Background(), "phone.jpg", withOrientation(t, stored, o, binary.LittleEndian), Limits{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -86,7 +86,7 @@ func (in *invocation) LoadImage(name string) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, img, err := imaging.Inspect(name, data, imaging.Limits{})
+	_, img, err := imaging.Inspect(in, name, data, imaging.Limits{})
 	return img, err
 }
 
