@@ -38,6 +38,9 @@ type Config struct {
 	Log *slog.Logger
 	// Slots is how many items run at once (at least 1).
 	Slots int
+	// IdleWait is how long a slot with nothing to do waits before it looks
+	// again on its own, in case a signal was missed (idleWait when 0).
+	IdleWait time.Duration
 }
 
 // Worker runs queue items in the background.
@@ -49,6 +52,7 @@ type Worker struct {
 	signals *app.QueueSignals
 	log     *slog.Logger
 	slots   int
+	idle    time.Duration
 
 	mu       sync.Mutex
 	lastUser string
@@ -64,8 +68,11 @@ func NewWorker(c Config) *Worker {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
+	if c.IdleWait <= 0 {
+		c.IdleWait = idleWait
+	}
 	return &Worker{queue: c.Queue, images: c.Images, boards: c.Boards, events: c.Events, signals: c.Signals,
-		log: c.Log, slots: max(c.Slots, 1), running: map[uint64]context.CancelCauseFunc{}}
+		log: c.Log, slots: max(c.Slots, 1), idle: c.IdleWait, running: map[uint64]context.CancelCauseFunc{}}
 }
 
 // Start fails what a crash left in progress, then runs items until Stop.
@@ -107,7 +114,7 @@ func (w *Worker) loop(ctx context.Context) {
 			select {
 			case <-ctx.Done():
 			case <-w.signals.Work():
-			case <-time.After(idleWait):
+			case <-time.After(w.idle):
 			}
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"testing"
+	"time"
 
 	"easel/app"
 	"easel/app/render"
@@ -45,6 +46,7 @@ type config struct {
 	log    *slog.Logger
 	images []store.ImageOption
 	start  bool
+	idle   time.Duration
 }
 
 // Option changes how a Studio is built.
@@ -61,6 +63,11 @@ func Log(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 func ImageOptions(opts ...store.ImageOption) Option {
 	return func(c *config) { c.images = append(c.images, opts...) }
 }
+
+// IdleWait sets how long the idle worker waits before it looks for work on
+// its own; a test that must see work arrive by the queue's signal sets it
+// far beyond its own deadline.
+func IdleWait(d time.Duration) Option { return func(c *config) { c.idle = d } }
 
 // Started starts the worker as the studio opens; it stops when the test
 // ends.
@@ -99,7 +106,7 @@ func Open(dir string, opts ...Option) (*Studio, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := build(db, c.slots, c.log, c.images...)
+	s := build(db, c)
 	if c.start {
 		if err := s.Start(context.Background()); err != nil {
 			db.Close()
@@ -111,7 +118,7 @@ func Open(dir string, opts ...Option) (*Studio, error) {
 
 // build makes the set over an open store, as main does: the broker and the
 // queue's signals first, then the services and the worker over them.
-func build(db *store.DB, slots int, log *slog.Logger, images ...store.ImageOption) *Studio {
+func build(db *store.DB, c config) *Studio {
 	events, signals := app.NewBroker(), app.NewQueueSignals()
 	s := &Studio{
 		DB:       db,
@@ -119,14 +126,14 @@ func build(db *store.DB, slots int, log *slog.Logger, images ...store.ImageOptio
 		Users:    store.NewUserService(db),
 		Audit:    store.NewAuditService(db),
 		Boards:   store.NewBoardService(db),
-		Images:   store.NewImageService(db, images...),
+		Images:   store.NewImageService(db, c.images...),
 		Queue:    store.NewQueueService(db, render.CheckBatch, events, signals),
 		Settings: store.NewSettingsService(db),
 		Events:   events,
 		Signals:  signals,
 	}
 	s.Worker = render.NewWorker(render.Config{Queue: s.Queue, Images: s.Images, Boards: s.Boards,
-		Events: events, Signals: signals, Log: log, Slots: slots})
+		Events: events, Signals: signals, Log: c.log, Slots: c.slots, IdleWait: c.idle})
 	return s
 }
 
