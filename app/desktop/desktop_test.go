@@ -260,7 +260,7 @@ func TestWindowEventsFollowTheSession(t *testing.T) {
 		if _, err := w.queue.Enqueue(ada, app.Batch{Graph: graph}, 0); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(2 * time.Second)
+		deadline := time.Now().Add(20 * time.Second)
 		for len(emitted()) < want && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
