@@ -3,11 +3,8 @@ package httpapi_test
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -24,6 +21,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"easel/app/accesstest"
 	"easel/app/httpapi"
 	"easel/internal/studiotest"
 )
@@ -51,7 +49,7 @@ func TestUploadPeakMemory(t *testing.T) {
 		return
 	}
 	if path := os.Getenv("EASEL_UPLOAD_MEMORY_PNG"); path != "" {
-		if err := os.WriteFile(path, hugePNG16(hugeSide, hugeSide), 0o600); err != nil {
+		if err := os.WriteFile(path, accesstest.HugePNG16(hugeSide, hugeSide), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -278,44 +276,4 @@ func hugeUpload(tb testing.TB, child string) []byte {
 		hugePNG = b
 	}
 	return hugePNG
-}
-
-// hugePNG16 is a w × h 16-bit RGB PNG of colour bands, which deflate packs
-// into well under a megabyte. It is written row by row, so making it needs
-// no more memory than the file.
-func hugePNG16(w, h int) []byte {
-	var idat bytes.Buffer
-	z, _ := zlib.NewWriterLevel(&idat, zlib.BestCompression)
-	row := make([]byte, 1+6*w)
-	prev := make([]byte, 6*w)
-	cur := make([]byte, 6*w)
-	for y := range h {
-		for x := range w {
-			p := cur[6*x : 6*x+6]
-			binary.BigEndian.PutUint16(p[0:], uint16(x/40*65535/(w/40)))
-			binary.BigEndian.PutUint16(p[2:], uint16(y/40*65535/(h/40)))
-			binary.BigEndian.PutUint16(p[4:], 0x8040)
-		}
-		row[0] = 2 // Up: a row like the one above is all zeros
-		for i := range cur {
-			row[1+i] = cur[i] - prev[i]
-		}
-		z.Write(row)
-		prev, cur = cur, prev
-	}
-	z.Close()
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	ihdr = append(ihdr, 16, 2, 0, 0, 0) // 16-bit RGB, no interlace
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = appendChunk(out, "IHDR", ihdr)
-	out = appendChunk(out, "IDAT", idat.Bytes())
-	return appendChunk(out, "IEND", nil)
-}
-
-func appendChunk(b []byte, typ string, data []byte) []byte {
-	b = binary.BigEndian.AppendUint32(b, uint32(len(data)))
-	b = append(b, typ...)
-	b = append(b, data...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
 }

@@ -3,7 +3,6 @@ package imaging
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"easel/app/accesstest"
 )
 
 // The files in testdata were made with ImageMagick 6.9, from
@@ -74,7 +75,7 @@ func TestPNGThumbnailFromRows(t *testing.T) {
 		}
 	}
 	// And through Import, at the thumbnail size Easel keeps.
-	data := hugePNG16(t, 1203, 901)
+	data := accesstest.HugePNG16(1203, 901)
 	_, whole, err := Inspect(context.Background(), "a.png", data, Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +187,7 @@ func TestDecodeCostCovers(t *testing.T) {
 		t.Skip("the race detector's runtime allocates more than a user's does")
 	}
 	files := map[string][]byte{
-		"png 16-bit rgb":             hugePNG16(t, 1203, 901), // its thumbnail is made row by row
+		"png 16-bit rgb":             accesstest.HugePNG16(1203, 901), // its thumbnail is made row by row
 		"png 16-bit rgb interlaced":  (pngSpec{640, 480, pngRGB, 16, true, false, 2}).encode(),
 		"png rgba interlaced":        (pngSpec{640, 480, pngRGBA, 8, true, false, 3}).encode(),
 		"png gray 1-bit":             (pngSpec{640, 480, pngGray, 1, false, false, 4}).encode(),
@@ -235,7 +236,7 @@ func TestImportLargePNGIsSmall(t *testing.T) {
 	if raceEnabled {
 		w, h = 2000, 1500
 	}
-	data := hugePNG16(t, w, h)
+	data := accesstest.HugePNG16(w, h)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -257,38 +258,3 @@ func TestImportLargePNGIsSmall(t *testing.T) {
 }
 
 func rgbaOf(c color.Color) color.RGBA { return color.RGBAModel.Convert(c).(color.RGBA) }
-
-// hugePNG16 is a w × h 16-bit RGB PNG of colour bands (red across, green
-// down), which deflate packs into well under a megabyte at 10000 × 10000.
-// It is written row by row, so making it needs no more memory than the file.
-func hugePNG16(t testing.TB, w, h int) []byte {
-	var idat bytes.Buffer
-	z, _ := zlib.NewWriterLevel(&idat, zlib.BestCompression)
-	row := make([]byte, 1+6*w)
-	prev, cur := make([]byte, 6*w), make([]byte, 6*w)
-	for y := range h {
-		for x := range w {
-			p := cur[6*x : 6*x+6]
-			binary.BigEndian.PutUint16(p[0:], uint16(x/40*65535/(w/40)))
-			binary.BigEndian.PutUint16(p[2:], uint16(y/40*65535/(h/40)))
-			binary.BigEndian.PutUint16(p[4:], 0x8040)
-		}
-		row[0] = 2 // Up: a row like the one above is all zeros
-		for i := range cur {
-			row[1+i] = cur[i] - prev[i]
-		}
-		if _, err := z.Write(row); err != nil {
-			t.Fatal(err)
-		}
-		prev, cur = cur, prev
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	ihdr = append(ihdr, 16, pngRGB, 0, 0, 0)
-	out := appendPNGChunk([]byte(pngSignature), "IHDR", ihdr)
-	out = appendPNGChunk(out, "IDAT", idat.Bytes())
-	return appendPNGChunk(out, "IEND", nil)
-}
