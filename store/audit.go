@@ -6,13 +6,12 @@ import (
 	"encoding/json"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // audit appends an entry to the audit log in the caller's transaction, so
 // the entry exists exactly when the change it describes does.
-func (db *DB) audit(tx *bolt.Tx, actorID, action, targetID, detail string) error {
+func (db *DB) audit(tx kv.Tx, actorID, action, targetID, detail string) error {
 	b := tx.Bucket(bucketAudit)
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -33,7 +32,7 @@ func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
 func (s *AuditService) Recent(ctx context.Context, before uint64, limit int) ([]app.AuditEntry, error) {
 	limit = app.ClampLimit(limit)
 	entries := []app.AuditEntry{}
-	err := s.db.readAs(ctx, app.KindAuditLog, app.ActSee, func(tx *bolt.Tx, _ *userRecord) error {
+	err := s.db.readAs(ctx, app.KindAuditLog, app.ActSee, func(tx kv.Tx, _ *userRecord) error {
 		c := tx.Bucket(bucketAudit).Cursor()
 		var k, v []byte
 		if before == 0 {

@@ -5,8 +5,7 @@ import (
 	"time"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // AuthService signs people in and out.
@@ -27,7 +26,7 @@ func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login,
 		return nil, app.ErrBadCredentials // nothing that long exists; and it would not fit a key
 	}
 	var hash, email string
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx kv.Tx) error {
 		u, err := findLoginUser(tx, c)
 		if err != nil || u == nil {
 			email = app.NormalizeEmail(c.Email)
@@ -42,7 +41,7 @@ func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login,
 	if err != nil {
 		return nil, err
 	}
-	if err := db.view(func(tx *bolt.Tx) error { return db.checkThrottle(tx, email) }); err != nil {
+	if err := db.view(func(tx kv.Tx) error { return db.checkThrottle(tx, email) }); err != nil {
 		return nil, err
 	}
 
@@ -60,7 +59,7 @@ func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login,
 		lifetime = app.RememberedLifetime
 	}
 	var user *app.User
-	err = db.update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx kv.Tx) error {
 		if err := db.checkThrottle(tx, email); err != nil {
 			return err
 		}
@@ -97,7 +96,7 @@ func (s *AuthService) Login(ctx context.Context, c app.Credentials) (*app.Login,
 
 // findLoginUser finds the profile named by c; nil when there is none. The
 // system profile has no password and so never matches.
-func findLoginUser(tx *bolt.Tx, c app.Credentials) (*userRecord, error) {
+func findLoginUser(tx kv.Tx, c app.Credentials) (*userRecord, error) {
 	id := c.UserID
 	if id == "" {
 		id = userIDByEmail(tx, c.Email)
@@ -108,7 +107,7 @@ func findLoginUser(tx *bolt.Tx, c app.Credentials) (*userRecord, error) {
 	return getUser(tx, id)
 }
 
-func (db *DB) checkThrottle(tx *bolt.Tx, email string) error {
+func (db *DB) checkThrottle(tx kv.Tx, email string) error {
 	var f failureRecord
 	if _, err := getJSON(tx.Bucket(bucketLoginFailures), []byte(email), &f); err != nil {
 		return err
@@ -125,7 +124,7 @@ func (db *DB) checkThrottle(tx *bolt.Tx, email string) error {
 // loginFailed counts a failure and records it, then returns the one error
 // that does not tell a wrong email from a wrong password. It commits the
 // count: the error goes back to the caller through a committed transaction.
-func (db *DB) loginFailed(tx *bolt.Tx, email string, u *userRecord) error {
+func (db *DB) loginFailed(tx kv.Tx, email string, u *userRecord) error {
 	if err := db.countPasswordFailure(tx, email, u, ""); err != nil {
 		return err
 	}
@@ -134,7 +133,7 @@ func (db *DB) loginFailed(tx *bolt.Tx, email string, u *userRecord) error {
 
 // countPasswordFailure counts a wrong password against email's throttle,
 // whichever check it came from, and audits it (detail says which).
-func (db *DB) countPasswordFailure(tx *bolt.Tx, email string, u *userRecord, detail string) error {
+func (db *DB) countPasswordFailure(tx kv.Tx, email string, u *userRecord, detail string) error {
 	b := tx.Bucket(bucketLoginFailures)
 	var f failureRecord
 	if _, err := getJSON(b, []byte(email), &f); err != nil {
@@ -159,7 +158,7 @@ func (db *DB) countPasswordFailure(tx *bolt.Tx, email string, u *userRecord, det
 // hash it checked, so the change can make sure no other change came first.
 func (db *DB) checkCurrentPassword(ctx context.Context, password string) (string, error) {
 	var me *userRecord
-	err := db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		me = actor
 		return db.checkThrottle(tx, me.Email)
 	})
@@ -167,7 +166,7 @@ func (db *DB) checkCurrentPassword(ctx context.Context, password string) (string
 		return "", err
 	}
 	ok := app.CheckPassword(me.PasswordHash, password)
-	err = db.update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx kv.Tx) error {
 		if err := db.checkThrottle(tx, me.Email); err != nil {
 			return err // a parallel guess tripped it meanwhile
 		}
@@ -189,7 +188,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*app.Acto
 	}
 	a := &app.Actor{SessionID: app.TokenID(token)}
 	var s2 sessionRecord
-	err := s.db.view(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx kv.Tx) error {
 		ok, err := getJSON(tx.Bucket(bucketSessions), []byte(a.SessionID), &s2)
 		if err != nil {
 			return err
@@ -217,7 +216,7 @@ func (s *AuthService) Logout(ctx context.Context) error {
 	if a == nil || a.SessionID == "" {
 		return app.ErrNotSignedIn
 	}
-	return s.db.write(ctx, func(tx *bolt.Tx, _ *userRecord) error {
+	return s.db.write(ctx, func(tx kv.Tx, _ *userRecord) error {
 		if err := deleteSession(tx, a.UserID, a.SessionID); err != nil {
 			return err
 		}

@@ -13,8 +13,8 @@ import (
 
 	"easel/app"
 
+	"easel/store/kv"
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // The benchmark store: 20 users, 10 000 boards (2% shared, 1% public),
@@ -85,7 +85,7 @@ func generateBenchStore(dir string) error {
 	now := time.Now().UTC()
 	users := make([]string, benchUsers)
 	boards := make([]*boardRecord, benchBoards)
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.Update(func(tx kv.Tx) error {
 		for i := range users {
 			u := &userRecord{User: app.User{UserID: uuid.NewString(), Email: fmt.Sprintf("u%02d@bench.test", i),
 				DisplayName: fmt.Sprintf("User %02d", i), IsActive: true, IsAdmin: i == benchUsers-1, CreatedAt: now, UpdatedAt: now}}
@@ -128,7 +128,7 @@ func generateBenchStore(dir string) error {
 	}
 	const batch = 50_000
 	for start := 0; start < benchImages; start += batch {
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
+		err := db.kv.Update(func(tx kv.Tx) error {
 			for i := start; i < start+batch; i++ {
 				r := &imageRecord{Name: uuid.Must(uuid.NewV7()).String() + ".png", Width: 1024, Height: 768, Created: now,
 					Size: 1 << 20, ContentType: "image/png", ThumbType: "image/jpeg", OriginalName: "generated.png", Seq: uint64(i + 1)}
@@ -162,7 +162,7 @@ func generateBenchStore(dir string) error {
 			return err
 		}
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.Update(func(tx kv.Tx) error {
 		for _, b := range boards {
 			if err := putBoard(tx, b); err != nil {
 				return err
@@ -216,7 +216,7 @@ func BenchmarkImagePage(b *testing.B) {
 	images := NewImageService(f.db)
 	// The cursor that page 1000 starts from, as a client paging there holds it.
 	var cursor string
-	f.db.bolt.View(func(tx *bolt.Tx) error {
+	f.db.kv.View(func(tx kv.Tx) error {
 		c := tx.Bucket(bucketImagesByBoard).Cursor()
 		prefix := rangePrefix(f.bigBoard)
 		k, v := lastInRange(c, prefix)

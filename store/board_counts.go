@@ -3,7 +3,7 @@ package store
 import (
 	"encoding/binary"
 
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // Board counts are kept exactly, in the transaction of every index write,
@@ -22,7 +22,7 @@ const (
 
 func countKey(kind byte, user string) []byte { return append([]byte{kind}, user...) }
 
-func boardCount(tx *bolt.Tx, kind byte, user string) int {
+func boardCount(tx kv.Tx, kind byte, user string) int {
 	v := tx.Bucket(bucketBoardCounts).Get(countKey(kind, user))
 	if len(v) != 8 {
 		return 0
@@ -30,7 +30,7 @@ func boardCount(tx *bolt.Tx, kind byte, user string) int {
 	return int(int64(binary.BigEndian.Uint64(v)))
 }
 
-func addBoardCount(tx *bolt.Tx, kind byte, user string, delta int) error {
+func addBoardCount(tx kv.Tx, kind byte, user string, delta int) error {
 	if delta == 0 {
 		return nil
 	}
@@ -41,7 +41,7 @@ func addBoardCount(tx *bolt.Tx, kind byte, user string, delta int) error {
 // visibleTotal is how many boards a user who is not an admin may list:
 // their own, plus those shared with them, plus everyone's visible ones,
 // each board once.
-func visibleTotal(tx *bolt.Tx, user string) int {
+func visibleTotal(tx kv.Tx, user string) int {
 	return boardCount(tx, countOwn, user) + boardCount(tx, countShared, user) - boardCount(tx, countSharedVisible, user) +
 		boardCount(tx, countVisible, "") - boardCount(tx, countOwnVisible, user)
 }
@@ -59,7 +59,7 @@ func counted(v []byte) (n, visible int) {
 }
 
 // recount moves the counts of one index entry from old to now (nil: none).
-func recount(tx *bolt.Tx, bucket, key, old, now []byte) error {
+func recount(tx kv.Tx, bucket, key, old, now []byte) error {
 	n0, vis0 := counted(old)
 	n1, vis1 := counted(now)
 	dn, dvis := n1-n0, vis1-vis0

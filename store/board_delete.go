@@ -5,8 +5,7 @@ import (
 	"context"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // DeleteBoard deletes a board: its owner or an admin. With includeImages the
@@ -15,7 +14,7 @@ import (
 func (s *BoardService) DeleteBoard(ctx context.Context, boardID string, includeImages bool) (*app.BulkResult, error) {
 	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
 	var gone []fileRef
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) (err error) {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) (err error) {
 		gone, err = s.db.deleteBoardTx(tx, actor, boardID, includeImages, res)
 		return err
 	})
@@ -28,7 +27,7 @@ func (s *BoardService) DeleteBoard(ctx context.Context, boardID string, includeI
 
 // deleteBoardTx deletes one board in tx, noting in res the images it deleted
 // and returning their files.
-func (db *DB) deleteBoardTx(tx *bolt.Tx, actor *userRecord, boardID string, includeImages bool, res *app.BulkResult) ([]fileRef, error) {
+func (db *DB) deleteBoardTx(tx kv.Tx, actor *userRecord, boardID string, includeImages bool, res *app.BulkResult) ([]fileRef, error) {
 	b, acc, err := boardAccess(tx, actor, boardID)
 	if err != nil {
 		return nil, err
@@ -103,7 +102,7 @@ func (s *BoardService) BulkBoards(ctx context.Context, op app.BoardOp, boardIDs 
 	}
 	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
 	var gone []fileRef
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		for _, id := range boardIDs {
 			var err error
 			switch op {
@@ -138,7 +137,7 @@ func (s *BoardService) BulkBoards(ctx context.Context, op app.BoardOp, boardIDs 
 // unshare, or the board turning private), as deleting the board would:
 // their own images must not vanish from them. Only only's images are
 // looked at, or everyone's when only is "".
-func returnLostImages(tx *bolt.Tx, b *boardRecord, only string) error {
+func returnLostImages(tx kv.Tx, b *boardRecord, only string) error {
 	prefix := rangePrefix(b.ID)
 	c := tx.Bucket(bucketImagesByBoard).Cursor()
 	var names []string

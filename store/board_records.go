@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 var (
@@ -73,7 +72,7 @@ func decodeBoard(data []byte) (*boardRecord, error) {
 }
 
 // getBoard finds a board by id: its sequence number, then its record.
-func getBoard(tx *bolt.Tx, id string) (*boardRecord, error) {
+func getBoard(tx kv.Tx, id string) (*boardRecord, error) {
 	seq := tx.Bucket(bucketBoards).Get([]byte(id))
 	if len(seq) != 8 {
 		return nil, nil
@@ -82,7 +81,7 @@ func getBoard(tx *bolt.Tx, id string) (*boardRecord, error) {
 }
 
 // getBoardBySeq reads a record by its 8-byte key, as listings find them.
-func getBoardBySeq(bySeq *bolt.Bucket, seq []byte) (*boardRecord, error) {
+func getBoardBySeq(bySeq kv.Bucket, seq []byte) (*boardRecord, error) {
 	data := bySeq.Get(seq)
 	if data == nil {
 		return nil, nil
@@ -90,14 +89,14 @@ func getBoardBySeq(bySeq *bolt.Bucket, seq []byte) (*boardRecord, error) {
 	return decodeBoard(data)
 }
 
-func putBoard(tx *bolt.Tx, b *boardRecord) error {
+func putBoard(tx kv.Tx, b *boardRecord) error {
 	if err := tx.Bucket(bucketBoards).Put([]byte(b.ID), seqKey(b.Seq)); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketBoardsBySeq).Put(seqKey(b.Seq), b.encode())
 }
 
-func deleteBoardRecord(tx *bolt.Tx, b *boardRecord) error {
+func deleteBoardRecord(tx kv.Tx, b *boardRecord) error {
 	if err := tx.Bucket(bucketBoards).Delete([]byte(b.ID)); err != nil {
 		return err
 	}
@@ -154,7 +153,7 @@ func parseIndexValue(v []byte) (id string, archived bool) {
 func isArchived(v []byte) bool { return v[len(v)-1]&flagArchived != 0 }
 
 // indexBoard writes (or with remove, deletes) every index entry of b.
-func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
+func indexBoard(tx kv.Tx, b *boardRecord, remove bool) error {
 	put := func(bucket []byte, key []byte) error {
 		return putIndex(tx, bucket, key, indexValue(b), remove)
 	}
@@ -173,7 +172,7 @@ func indexBoard(tx *bolt.Tx, b *boardRecord, remove bool) error {
 
 // putIndex writes or deletes one board index entry, keeping the board
 // counts in step.
-func putIndex(tx *bolt.Tx, bucket, key, value []byte, remove bool) error {
+func putIndex(tx kv.Tx, bucket, key, value []byte, remove bool) error {
 	b := tx.Bucket(bucket)
 	old := bytes.Clone(b.Get(key))
 	var err error
@@ -190,7 +189,7 @@ func putIndex(tx *bolt.Tx, bucket, key, value []byte, remove bool) error {
 }
 
 // generation reads a change counter kept in the meta bucket.
-func generation(tx *bolt.Tx, key []byte) uint64 {
+func generation(tx kv.Tx, key []byte) uint64 {
 	v := tx.Bucket(bucketMeta).Get(key)
 	if len(v) != 8 {
 		return 0
@@ -198,12 +197,12 @@ func generation(tx *bolt.Tx, key []byte) uint64 {
 	return binary.BigEndian.Uint64(v)
 }
 
-func bumpGeneration(tx *bolt.Tx, key []byte) error {
+func bumpGeneration(tx kv.Tx, key []byte) error {
 	return tx.Bucket(bucketMeta).Put(key, seqKey(generation(tx, key)+1))
 }
 
 // reindexBoard moves b's index entries from how it was to how it is.
-func reindexBoard(tx *bolt.Tx, before, after *boardRecord) error {
+func reindexBoard(tx kv.Tx, before, after *boardRecord) error {
 	if err := indexBoard(tx, before, true); err != nil {
 		return err
 	}
@@ -232,12 +231,12 @@ func decodeShare(v []byte) shareRecord {
 }
 
 // roleOf is the role boardID was shared with userID, RoleNone if it was not.
-func roleOf(tx *bolt.Tx, boardID, userID string) app.Role {
+func roleOf(tx kv.Tx, boardID, userID string) app.Role {
 	return roleIn(tx.Bucket(bucketShares), boardID, userID)
 }
 
 // roleIn reads from the shares bucket already open, for loops.
-func roleIn(shares *bolt.Bucket, boardID, userID string) app.Role {
+func roleIn(shares kv.Bucket, boardID, userID string) app.Role {
 	v := shares.Get(shareKey(boardID, userID))
 	if v == nil {
 		return app.RoleNone
@@ -245,7 +244,7 @@ func roleIn(shares *bolt.Bucket, boardID, userID string) app.Role {
 	return decodeShare(v).Role
 }
 
-func eachShare(tx *bolt.Tx, boardID string, fn func(userID string, s shareRecord) error) error {
+func eachShare(tx kv.Tx, boardID string, fn func(userID string, s shareRecord) error) error {
 	prefix := rangePrefix(boardID)
 	c := tx.Bucket(bucketShares).Cursor()
 	var users []string

@@ -6,8 +6,8 @@ import (
 
 	"easel/app"
 
+	"easel/store/kv"
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // BoardService keeps boards and their shares.
@@ -20,7 +20,7 @@ var _ app.BoardService = (*BoardService)(nil)
 
 // boardAccess finds a board and the actor's access to it. To an actor who
 // may not see it, it does not exist.
-func boardAccess(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, app.BoardAccess, error) {
+func boardAccess(tx kv.Tx, actor *userRecord, boardID string) (*boardRecord, app.BoardAccess, error) {
 	b, err := getBoard(tx, boardID)
 	if err != nil {
 		return nil, app.BoardAccess{}, err
@@ -37,11 +37,11 @@ func boardAccess(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, 
 
 // names looks up display names, once each per transaction.
 type names struct {
-	bucket *bolt.Bucket
+	bucket kv.Bucket
 	cache  map[string]string
 }
 
-func newNames(tx *bolt.Tx) *names {
+func newNames(tx kv.Tx) *names {
 	return &names{bucket: tx.Bucket(bucketUserNames), cache: map[string]string{}}
 }
 
@@ -77,7 +77,7 @@ func (s *BoardService) CreateBoard(ctx context.Context, name string) (*app.Board
 		return nil, err
 	}
 	var out *app.Board
-	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		out, err = s.db.createBoardTx(tx, actor, name)
 		return err
 	})
@@ -85,7 +85,7 @@ func (s *BoardService) CreateBoard(ctx context.Context, name string) (*app.Board
 }
 
 // createBoardTx makes a private board of actor's named name (cleaned).
-func (db *DB) createBoardTx(tx *bolt.Tx, actor *userRecord, name string) (*app.Board, error) {
+func (db *DB) createBoardTx(tx kv.Tx, actor *userRecord, name string) (*app.Board, error) {
 	seq, err := tx.Bucket(bucketBoardsBySeq).NextSequence()
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func (db *DB) createBoardTx(tx *bolt.Tx, actor *userRecord, name string) (*app.B
 // FindBoard returns one board the caller may see.
 func (s *BoardService) FindBoard(ctx context.Context, boardID string) (*app.Board, error) {
 	var out *app.Board
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		b, acc, err := boardAccess(tx, actor, boardID)
 		if err != nil {
 			return err
@@ -126,7 +126,7 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 	if f.All {
 		page.Offset, page.Limit = 0, 0
 	}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		admin := app.Allowed(app.KindBoard, app.ActListAll, app.RelationsOf(&actor.User, ""))
 		owners := newNames(tx)
 		bySeq := tx.Bucket(bucketBoardsBySeq)
@@ -203,7 +203,7 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 // eachRecordDescending calls fn with the records of seqs (newest first)
 // through one cursor: a record near the last one by stepping back, a far
 // one by seeking, since a page's boards are mostly close together.
-func eachRecordDescending(bySeq *bolt.Bucket, seqs []uint64, fn func(seq uint64, v []byte) error) error {
+func eachRecordDescending(bySeq kv.Bucket, seqs []uint64, fn func(seq uint64, v []byte) error) error {
 	const nearby = 48 // steps back cost less than a seek up to about here
 	c := bySeq.Cursor()
 	var k, v []byte
@@ -226,7 +226,7 @@ func eachRecordDescending(bySeq *bolt.Bucket, seqs []uint64, fn func(seq uint64,
 
 // listAll is an admin's listing: every board, newest first, straight from
 // the records (which carry the archived flag up front).
-func (s *BoardService) listAll(bySeq *bolt.Bucket, adminID string, f app.BoardFilter, page *app.BoardPage, owners *names, stopAt int) error {
+func (s *BoardService) listAll(bySeq kv.Bucket, adminID string, f app.BoardFilter, page *app.BoardPage, owners *names, stopAt int) error {
 	c := bySeq.Cursor()
 	for k, v := c.Last(); k != nil && page.Total != stopAt; k, v = c.Prev() {
 		if recordArchived(v) && !f.IncludeArchived {
@@ -247,13 +247,13 @@ func (s *BoardService) listAll(bySeq *bolt.Bucket, adminID string, f app.BoardFi
 // seqStream walks one index range from its newest key to its oldest. Keys
 // end in a big-endian sequence number, kept decoded for the merge.
 type seqStream struct {
-	c      *bolt.Cursor
+	c      kv.Cursor
 	prefix []byte
 	k, v   []byte
 	seq    uint64
 }
 
-func newSeqStream(b *bolt.Bucket, prefix []byte) *seqStream {
+func newSeqStream(b kv.Bucket, prefix []byte) *seqStream {
 	s := &seqStream{c: b.Cursor(), prefix: prefix}
 	s.k, s.v = lastInRange(s.c, prefix)
 	s.decode()
@@ -317,7 +317,7 @@ func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.
 		return nil, app.Errorf(app.EINVALID, "Visibility must be private, shared or public, not %q.", *upd.Visibility)
 	}
 	var out *app.Board
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		after, acc, err := s.db.updateBoardTx(tx, actor, boardID, upd, name)
 		if err != nil {
 			return err
@@ -331,7 +331,7 @@ func (s *BoardService) UpdateBoard(ctx context.Context, boardID string, upd app.
 // updateBoardTx applies upd (with its name already cleaned) to a board the
 // actor may manage, in the caller's transaction: the one path for every
 // change to a board's record, single or in bulk, with its audit entries.
-func (db *DB) updateBoardTx(tx *bolt.Tx, actor *userRecord, boardID string, upd app.BoardUpdate, name string) (*boardRecord, app.BoardAccess, error) {
+func (db *DB) updateBoardTx(tx kv.Tx, actor *userRecord, boardID string, upd app.BoardUpdate, name string) (*boardRecord, app.BoardAccess, error) {
 	before, acc, err := boardAccess(tx, actor, boardID)
 	if err != nil {
 		return nil, acc, err
@@ -392,7 +392,7 @@ func (s *BoardService) FindOrCreateBoard(ctx context.Context, name string) (*app
 	var out *app.Board
 	// One write transaction: two items running at once, saving to the same
 	// new board name, must not make two boards of it.
-	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		bySeq := tx.Bucket(bucketBoardsBySeq)
 		stream := newSeqStream(tx.Bucket(bucketBoardsByOwner), rangePrefix(actor.UserID))
 		for ; stream.k != nil; stream.next() {

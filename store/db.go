@@ -1,31 +1,32 @@
-// Package store keeps Easel's data in one bbolt file. It is the only package
-// that imports bbolt: every bucket, key and transaction lives here, and every
-// read and write checks the access rules of package app inside its transaction.
+// Package store is Easel's services over an ordered key-value store (package
+// kv; bbolt, in package boltkv, is the engine): every bucket, key and
+// transaction lives here, and every read and write checks the access rules
+// of package app inside its transaction.
 package store
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"easel/app"
 	"easel/store/blob"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/diskerr"
+	"easel/store/kv"
+	"easel/store/kv/boltkv"
 )
 
 // FileName is the database file inside the data folder.
 const FileName = "easel.db"
 
-// lockTimeout is how long Open waits for another Easel to let go of the file.
-const lockTimeout = 500 * time.Millisecond
-
 // DB is an open Easel store.
 type DB struct {
-	bolt  *boltDB
+	kv    kv.Store
 	dir   string
 	blobs blob.Store // the image files
 	log   *slog.Logger
@@ -42,23 +43,24 @@ type DB struct {
 // missing or empty one beside images (EDAMAGED): none of them is touched.
 func Open(dir string, opts ...Option) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, diskError(dir, fmt.Errorf("create data folder: %w", err))
+		return nil, diskerr.Words(dir, fmt.Errorf("create data folder: %w", err))
 	}
 	// MkdirAll leaves an existing folder's mode alone; the data is private.
 	if err := os.Chmod(dir, 0o700); err != nil {
-		return nil, diskError(dir, fmt.Errorf("secure data folder: %w", err))
+		return nil, diskerr.Words(dir, fmt.Errorf("secure data folder: %w", err))
 	}
 	if err := refuseLostDatabase(dir); err != nil {
 		return nil, err
 	}
-	b, err := openChecked(dir)
-	if err != nil {
-		return nil, err
-	}
-	db := &DB{bolt: b, dir: dir, log: slog.Default(), Now: time.Now}
+	db := &DB{dir: dir, log: slog.Default(), Now: time.Now}
 	for _, o := range opts {
 		o(db)
 	}
+	engine, err := boltkv.Open(filepath.Join(dir, FileName), db.log)
+	if err != nil {
+		return nil, err
+	}
+	db.kv = engine
 	if err := db.start(); err != nil {
 		db.Close()
 		return nil, err
@@ -67,7 +69,7 @@ func Open(dir string, opts ...Option) (*DB, error) {
 }
 
 // start brings the schema up to date and repairs what a crash may have left.
-// It runs only on a file that passed openChecked, so the sweep of unclaimed
+// It runs only on a file that passed boltkv's check, so the sweep of unclaimed
 // files trusts what the records say.
 func (db *DB) start() error {
 	// A store already at this schema opens without writing a byte, so Easel
@@ -84,7 +86,7 @@ func (db *DB) start() error {
 	}
 	blobs, err := db.openBlobs()
 	if err != nil {
-		return diskError(db.dir, fmt.Errorf("open the image folders: %w", err))
+		return diskerr.Words(db.dir, fmt.Errorf("open the image folders: %w", err))
 	}
 	db.blobs = blobs
 	db.recoverFiles()
@@ -101,7 +103,7 @@ func WithLogger(log *slog.Logger) Option { return func(db *DB) { db.log = log } 
 // schemaIsCurrent reports whether the store is at this Easel's schema.
 func (db *DB) schemaIsCurrent() (bool, error) {
 	current := false
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.kv.View(func(tx kv.Tx) error {
 		if meta := tx.Bucket(bucketMeta); meta != nil {
 			v := meta.Get(keySchemaVersion)
 			current = len(v) == 8 && binary.BigEndian.Uint64(v) == uint64(len(migrations))
@@ -116,7 +118,7 @@ func (db *DB) Close() error {
 	if db.blobs != nil {
 		db.blobs.Close()
 	}
-	return db.bolt.Close()
+	return db.kv.Close()
 }
 
 // Dir is the data folder.
@@ -132,9 +134,9 @@ func (e errCommitThen) Error() string { return e.err.Error() }
 
 // update runs fn in a write transaction. It commits when fn succeeds or
 // returns errCommitThen, and rolls back on any other error.
-func (db *DB) update(fn func(tx *bolt.Tx) error) error {
+func (db *DB) update(fn func(tx kv.Tx) error) error {
 	var after error
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := recordError(db.log, "write", db.kv.Update(func(tx kv.Tx) error {
 		err := fn(tx)
 		var c errCommitThen
 		if errors.As(err, &c) {
@@ -142,7 +144,7 @@ func (db *DB) update(fn func(tx *bolt.Tx) error) error {
 			return nil
 		}
 		return err
-	})
+	}))
 	if err != nil {
 		return err
 	}
@@ -152,4 +154,25 @@ func (db *DB) update(fn func(tx *bolt.Tx) error) error {
 // view runs fn in a read transaction with no acting user: for signing in,
 // the worker and the start-up steps, which act for nobody yet. Services
 // that act for someone use read and write (authz.go).
-func (db *DB) view(fn func(tx *bolt.Tx) error) error { return db.bolt.View(fn) }
+func (db *DB) view(fn func(tx kv.Tx) error) error {
+	return recordError(db.log, "read", db.kv.View(fn))
+}
+
+// errRecordUnreadable is what the caller is told when a record's bytes do
+// not decode: the pages fit together (the engine checked them at start),
+// but something inside one of them changed.
+var errRecordUnreadable = app.Errorf(app.EINTERNAL, "Easel could not read part of its database: a record in it is damaged. "+
+	"Try again; if it keeps happening, close Easel and put easel.db back from your latest backup.")
+
+// recordError turns a record that did not decode into errRecordUnreadable,
+// logged; any other error it returns as it is. Records are decoded only
+// inside transactions; what people send is decoded before, by the adapters.
+func recordError(log *slog.Logger, kind string, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if errors.Is(err, errCorrupt) || errors.As(err, &syntax) || errors.As(err, &typ) {
+		log.Error("a record does not decode", "kind", kind, "err", err)
+		return errRecordUnreadable
+	}
+	return err
+}

@@ -3,14 +3,14 @@ package store
 import (
 	"encoding/binary"
 
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // FailureCount counts remembered login failures (one record per email), for tests.
 func (db *DB) FailureCount() int {
 	n := 0
-	db.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketLoginFailures).Stats().KeyN
+	db.kv.View(func(tx kv.Tx) error {
+		n = countKeys(tx.Bucket(bucketLoginFailures))
 		return nil
 	})
 	return n
@@ -19,7 +19,7 @@ func (db *DB) FailureCount() int {
 // AsBeforeQueueCounts makes the store look like one written before
 // migration 4: no queue counts, schema version 3.
 func (db *DB) AsBeforeQueueCounts() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.kv.Update(func(tx kv.Tx) error {
 		if err := tx.DeleteBucket(bucketQueueCounts); err != nil {
 			return err
 		}

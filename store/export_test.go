@@ -2,15 +2,14 @@ package store
 
 import (
 	"easel/store/blob"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // SessionCount counts stored sessions, for tests.
 func (db *DB) SessionCount() int {
 	n := 0
-	db.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketSessions).Stats().KeyN
+	db.kv.View(func(tx kv.Tx) error {
+		n = countKeys(tx.Bucket(bucketSessions))
 		return nil
 	})
 	return n
@@ -32,7 +31,7 @@ func (db *DB) WriteOrphan(owner, name string, data []byte) error {
 // ImageFilesMissing lists records whose image or thumbnail file is missing.
 func (db *DB) ImageFilesMissing() ([]string, error) {
 	var missing []string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.kv.View(func(tx kv.Tx) error {
 		return tx.Bucket(bucketImages).ForEach(func(k, v []byte) error {
 			r, err := decodeImage(v)
 			if err != nil {
@@ -55,8 +54,8 @@ func (db *DB) ImageFilesMissing() ([]string, error) {
 // ImageCount counts image records.
 func (db *DB) ImageCount() int {
 	n := 0
-	db.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketImages).Stats().KeyN
+	db.kv.View(func(tx kv.Tx) error {
+		n = countKeys(tx.Bucket(bucketImages))
 		return nil
 	})
 	return n
@@ -74,9 +73,16 @@ func OpenAtVersion(dir string, n int) (*DB, error) {
 // BatchCount counts stored queue batches.
 func (db *DB) BatchCount() int {
 	n := 0
-	db.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketQueueBatches).Stats().KeyN
+	db.kv.View(func(tx kv.Tx) error {
+		n = countKeys(tx.Bucket(bucketQueueBatches))
 		return nil
 	})
+	return n
+}
+
+// countKeys counts the keys of b.
+func countKeys(b kv.Bucket) int {
+	n := 0
+	b.ForEach(func(_, _ []byte) error { n++; return nil })
 	return n
 }

@@ -4,8 +4,7 @@ import (
 	"fmt"
 
 	"easel/store/blob"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // recoverFiles removes image files that no record claims, after a crash
@@ -16,7 +15,7 @@ import (
 // can write.
 func (db *DB) recoverFiles() {
 	var orphans []blob.Ref
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx kv.Tx) error {
 		return db.blobs.Pending(func(ref blob.Ref) error {
 			r, err := getImage(tx, ref.Name)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"easel/store/blob"
 	"easel/store/diskblobs"
+	"easel/store/diskerr"
 )
 
 // Image files are blobs (package blob): every read and write of one goes
@@ -37,7 +38,7 @@ func (db *DB) writeData(key blob.Key, data []byte) error {
 	return err
 }
 
-// wordedBlobs passes the errors of writes through diskError, so that a full
+// wordedBlobs passes the errors of writes through diskerr.Words, so that a full
 // or read-only disk reaches the person in words that name the data folder;
 // reads and removals keep their errors as they are. It wraps the store,
 // not each call, so that no caller can forget; a method that writes, added
@@ -49,19 +50,19 @@ type wordedBlobs struct {
 
 func (w wordedBlobs) Write(key blob.Key, r io.Reader, limit int64) (int64, error) {
 	n, err := w.Store.Write(key, r, limit)
-	return n, diskError(w.dir, err)
+	return n, diskerr.Words(w.dir, err)
 }
 
 func (w wordedBlobs) Stage(kind blob.Kind, owner string, r io.Reader, limit int64) (blob.Staged, error) {
 	s, err := w.Store.Stage(kind, owner, r, limit)
 	if err != nil {
-		return nil, diskError(w.dir, err)
+		return nil, diskerr.Words(w.dir, err)
 	}
 	return wordedStaged{Staged: s, dir: w.dir}, nil
 }
 
 func (w wordedBlobs) Intend(refs ...blob.Ref) error {
-	return diskError(w.dir, w.Store.Intend(refs...))
+	return diskerr.Words(w.dir, w.Store.Intend(refs...))
 }
 
 type wordedStaged struct {
@@ -70,5 +71,5 @@ type wordedStaged struct {
 }
 
 func (s wordedStaged) Commit(name string) error {
-	return diskError(s.dir, s.Staged.Commit(name))
+	return diskerr.Words(s.dir, s.Staged.Commit(name))
 }

@@ -4,24 +4,23 @@ import (
 	"context"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // eachImage runs fn on each named image, in one write transaction. An image
 // the caller may not see, or may not change this way, is skipped with the
 // reason; any other error undoes the whole call.
-func (s *ImageService) eachImage(ctx context.Context, names []string, fn func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error) (*app.BulkResult, error) {
+func (s *ImageService) eachImage(ctx context.Context, names []string, fn func(tx kv.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error) (*app.BulkResult, error) {
 	return s.eachImageThen(ctx, names, fn, nil)
 }
 
 // eachImageThen is eachImage with a last step before the commit.
-func (s *ImageService) eachImageThen(ctx context.Context, names []string, fn func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error, then func() error) (*app.BulkResult, error) {
+func (s *ImageService) eachImageThen(ctx context.Context, names []string, fn func(tx kv.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error, then func() error) (*app.BulkResult, error) {
 	if len(names) > app.MaxBulk {
 		return nil, app.Errorf(app.EINVALID, "At most %d images at once.", app.MaxBulk)
 	}
 	res := &app.BulkResult{Done: []string{}, Skipped: []app.Skipped{}}
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		seen := map[string]bool{}
 		for _, name := range names {
 			if seen[name] {
@@ -55,7 +54,7 @@ func (s *ImageService) eachImageThen(ctx context.Context, names []string, fn fun
 // DeleteImages deletes images, files and all.
 func (s *ImageService) DeleteImages(ctx context.Context, names []string) (*app.BulkResult, error) {
 	var gone []fileRef
-	res, err := s.eachImageThen(ctx, names, func(tx *bolt.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error {
+	res, err := s.eachImageThen(ctx, names, func(tx kv.Tx, actor *userRecord, r *imageRecord, board *boardRecord, p imagePerms) error {
 		if !p.delete {
 			return app.Errorf(app.EFORBIDDEN, "You cannot delete this image: it is not yours, and the board is not yours.")
 		}
@@ -85,12 +84,12 @@ func (s *ImageService) DeleteImages(ctx context.Context, names []string) (*app.B
 
 // StarImages stars or unstars images.
 func (s *ImageService) StarImages(ctx context.Context, names []string, starred bool) (*app.BulkResult, error) {
-	return s.eachImage(ctx, names, func(tx *bolt.Tx, _ *userRecord, r *imageRecord, _ *boardRecord, p imagePerms) error {
+	return s.eachImage(ctx, names, func(tx kv.Tx, _ *userRecord, r *imageRecord, _ *boardRecord, p imagePerms) error {
 		return starTx(tx, r, p, starred)
 	})
 }
 
-func starTx(tx *bolt.Tx, r *imageRecord, p imagePerms, starred bool) error {
+func starTx(tx kv.Tx, r *imageRecord, p imagePerms, starred bool) error {
 	if !p.change {
 		return app.Errorf(app.EFORBIDDEN, "You can look at this image but not change it.")
 	}
@@ -103,7 +102,7 @@ func (s *ImageService) AddToBoard(ctx context.Context, boardID string, names []s
 	if err := s.checkCanAdd(ctx, boardID); err != nil {
 		return nil, err
 	}
-	return s.eachImage(ctx, names, func(tx *bolt.Tx, actor *userRecord, r *imageRecord, from *boardRecord, p imagePerms) error {
+	return s.eachImage(ctx, names, func(tx kv.Tx, actor *userRecord, r *imageRecord, from *boardRecord, p imagePerms) error {
 		to, err := addableBoard(tx, actor, boardID)
 		if err != nil {
 			return err
@@ -124,7 +123,7 @@ func (s *ImageService) AddToBoard(ctx context.Context, boardID string, names []s
 // RemoveFromBoard takes images off their boards; they become their owners'
 // uncategorized images.
 func (s *ImageService) RemoveFromBoard(ctx context.Context, names []string) (*app.BulkResult, error) {
-	return s.eachImage(ctx, names, func(tx *bolt.Tx, _ *userRecord, r *imageRecord, from *boardRecord, p imagePerms) error {
+	return s.eachImage(ctx, names, func(tx kv.Tx, _ *userRecord, r *imageRecord, from *boardRecord, p imagePerms) error {
 		if from == nil {
 			return nil
 		}
@@ -136,7 +135,7 @@ func (s *ImageService) RemoveFromBoard(ctx context.Context, names []string) (*ap
 }
 
 // moveTx files r under board to (nil: its owner's uncategorized).
-func moveTx(tx *bolt.Tx, r *imageRecord, from, to *boardRecord) error {
+func moveTx(tx kv.Tx, r *imageRecord, from, to *boardRecord) error {
 	if err := unplaceImage(tx, r, from); err != nil {
 		return err
 	}
@@ -163,7 +162,7 @@ func (s *ImageService) Downloadable(ctx context.Context, boardID string, names [
 		}
 	}
 	out := []*app.Image{}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		owners := newNames(tx)
 		for _, name := range names {
 			r, _, perms, err := imageAccess(tx, actor, name)

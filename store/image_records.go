@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 var (
@@ -79,12 +78,12 @@ func decodeImage(data []byte) (*imageRecord, error) {
 	return r, d.err
 }
 
-func getImage(tx *bolt.Tx, name string) (*imageRecord, error) {
+func getImage(tx kv.Tx, name string) (*imageRecord, error) {
 	return getImageIn(tx.Bucket(bucketImages), name)
 }
 
 // getImageIn reads from the images bucket already open, for loops.
-func getImageIn(b *bolt.Bucket, name string) (*imageRecord, error) {
+func getImageIn(b kv.Bucket, name string) (*imageRecord, error) {
 	data := b.Get([]byte(name))
 	if data == nil {
 		return nil, nil
@@ -92,13 +91,13 @@ func getImageIn(b *bolt.Bucket, name string) (*imageRecord, error) {
 	return decodeImage(data)
 }
 
-func putImage(tx *bolt.Tx, r *imageRecord) error {
+func putImage(tx kv.Tx, r *imageRecord) error {
 	return tx.Bucket(bucketImages).Put([]byte(r.Name), r.encode())
 }
 
 // placeImage files r under its board (counting it and updating the cover)
 // or among its owner's uncategorized images.
-func placeImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
+func placeImage(tx kv.Tx, r *imageRecord, board *boardRecord) error {
 	if err := bumpImagesGeneration(tx); err != nil {
 		return err
 	}
@@ -117,7 +116,7 @@ func placeImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
 }
 
 // unplaceImage takes r out of its board's (or its owner's uncategorized) index.
-func unplaceImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
+func unplaceImage(tx kv.Tx, r *imageRecord, board *boardRecord) error {
 	if err := bumpImagesGeneration(tx); err != nil {
 		return err
 	}
@@ -136,12 +135,12 @@ func unplaceImage(tx *bolt.Tx, r *imageRecord, board *boardRecord) error {
 }
 
 // newestOnBoard is the board's newest image, its cover; "" when it has none.
-func newestOnBoard(tx *bolt.Tx, boardID string) string {
+func newestOnBoard(tx kv.Tx, boardID string) string {
 	_, v := lastInRange(tx.Bucket(bucketImagesByBoard).Cursor(), rangePrefix(boardID))
 	return string(v)
 }
 
-func looseCount(tx *bolt.Tx, owner string) int {
+func looseCount(tx kv.Tx, owner string) int {
 	v := tx.Bucket(bucketLooseCounts).Get([]byte(owner))
 	if len(v) != 8 {
 		return 0
@@ -149,13 +148,13 @@ func looseCount(tx *bolt.Tx, owner string) int {
 	return int(binary.BigEndian.Uint64(v))
 }
 
-func addLooseCount(tx *bolt.Tx, owner string, delta int) error {
+func addLooseCount(tx kv.Tx, owner string, delta int) error {
 	n := max(looseCount(tx, owner)+delta, 0)
 	return tx.Bucket(bucketLooseCounts).Put([]byte(owner), binary.BigEndian.AppendUint64(nil, uint64(n)))
 }
 
 // lastInRange positions c on the last key starting with prefix.
-func lastInRange(c *bolt.Cursor, prefix []byte) (k, v []byte) {
+func lastInRange(c kv.Cursor, prefix []byte) (k, v []byte) {
 	end := append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
 	if k, _ = c.Seek(end); k == nil {
 		k, v = c.Last()
@@ -169,7 +168,7 @@ func lastInRange(c *bolt.Cursor, prefix []byte) (k, v []byte) {
 }
 
 // prevInRange steps c back one key, staying within prefix.
-func prevInRange(c *bolt.Cursor, prefix []byte) (k, v []byte) {
+func prevInRange(c kv.Cursor, prefix []byte) (k, v []byte) {
 	if k, v = c.Prev(); k == nil || !bytes.HasPrefix(k, prefix) {
 		return nil, nil
 	}
@@ -178,7 +177,7 @@ func prevInRange(c *bolt.Cursor, prefix []byte) (k, v []byte) {
 
 // seekBefore positions c on the newest key of the range older than seq: one
 // seek, however deep the page.
-func seekBefore(c *bolt.Cursor, prefix []byte, seq uint64) (k, v []byte) {
+func seekBefore(c kv.Cursor, prefix []byte, seq uint64) (k, v []byte) {
 	target := binary.BigEndian.AppendUint64(bytes.Clone(prefix), seq)
 	if k, _ = c.Seek(target); k == nil {
 		k, v = c.Last()
@@ -195,6 +194,6 @@ var keyImagesGeneration = []byte("images_generation")
 
 // imagesGeneration changes whenever any image comes onto or leaves a list,
 // so that remembered positions in the lists are dropped.
-func imagesGeneration(tx *bolt.Tx) uint64 { return generation(tx, keyImagesGeneration) }
+func imagesGeneration(tx kv.Tx) uint64 { return generation(tx, keyImagesGeneration) }
 
-func bumpImagesGeneration(tx *bolt.Tx) error { return bumpGeneration(tx, keyImagesGeneration) }
+func bumpImagesGeneration(tx kv.Tx) error { return bumpGeneration(tx, keyImagesGeneration) }

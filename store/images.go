@@ -14,8 +14,8 @@ import (
 	"easel/app/imaging"
 	"easel/store/blob"
 
+	"easel/store/kv"
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // ImageService keeps images, their files and who may see them.
@@ -78,7 +78,7 @@ func (m *marks) put(list string, generation uint64, keys [][]byte) {
 
 // skip steps c from the newest key of prefix to position offset, starting
 // from the nearest remembered mark and remembering the marks it passes.
-func (m *marks) skip(tx *bolt.Tx, c *bolt.Cursor, prefix []byte, offset int) (k, v []byte) {
+func (m *marks) skip(tx kv.Tx, c kv.Cursor, prefix []byte, offset int) (k, v []byte) {
 	list, generation := string(prefix), imagesGeneration(tx)
 	keys := m.get(list, generation)
 	if len(keys) == 0 {
@@ -104,7 +104,7 @@ var _ app.ImageService = (*ImageService)(nil)
 
 // imageAccess finds an image and the actor's access to the board it is on.
 // To an actor who may not see it, it does not exist.
-func imageAccess(tx *bolt.Tx, actor *userRecord, name string) (*imageRecord, *boardRecord, imagePerms, error) {
+func imageAccess(tx kv.Tx, actor *userRecord, name string) (*imageRecord, *boardRecord, imagePerms, error) {
 	if !app.ValidImageName(name) {
 		return nil, nil, imagePerms{}, app.ErrImageNotFound
 	}
@@ -242,7 +242,7 @@ func (s *ImageService) checkCanAdd(ctx context.Context, boardID string) error {
 // adder checks that the actor may add images to boardID, and returns who
 // they are: the owner of what they add.
 func (s *ImageService) adder(ctx context.Context, boardID string) (owner string, err error) {
-	err = s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err = s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		owner = actor.UserID
 		_, err = addableBoard(tx, actor, boardID)
 		return err
@@ -251,7 +251,7 @@ func (s *ImageService) adder(ctx context.Context, boardID string) (owner string,
 }
 
 // addableBoard finds the board the actor wants to add to; nil for uncategorized.
-func addableBoard(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, error) {
+func addableBoard(tx kv.Tx, actor *userRecord, boardID string) (*boardRecord, error) {
 	if boardID == "" || boardID == app.NoBoard {
 		return nil, nil
 	}
@@ -284,7 +284,7 @@ func (s *ImageService) add(ctx context.Context, ni app.NewImage, size int64, wri
 		return nil, app.Errorf(app.EINVALID, "Easel keeps PNG, JPEG and WebP images, not %s.", ni.ContentType)
 	}
 	var owner string
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		owner = actor.UserID
 		_, err := addableBoard(tx, actor, ni.BoardID)
 		return err
@@ -306,7 +306,7 @@ func (s *ImageService) add(ctx context.Context, ni app.NewImage, size int64, wri
 		return nil, err
 	}
 	var out *app.Image
-	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		if actor.UserID != owner {
 			return app.ErrNotSignedIn
 		}
@@ -356,7 +356,7 @@ func (s *ImageService) FindImage(ctx context.Context, name string) (*app.Image, 
 
 // find reads one image the caller may see, with its thumbnail's type.
 func (s *ImageService) find(ctx context.Context, name string) (img *app.Image, thumbType string, err error) {
-	err = s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err = s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		r, _, perms, err := imageAccess(tx, actor, name)
 		if err != nil {
 			return err
@@ -402,7 +402,7 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 			return nil, app.Errorf(app.EINVALID, "The cursor %q is not one this list gave out.", f.Cursor)
 		}
 	}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		bucket, prefix, acc, err := s.imageRange(tx, actor, f.BoardID, f.UserID, &page.Total)
 		if err != nil {
 			return err
@@ -442,7 +442,7 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 
 // imageRange is the index range that lists a board's images, or the
 // actor's uncategorized ones (acc nil), and how many there are.
-func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID, userID string, total *int) (bucket, prefix []byte, acc *app.BoardAccess, err error) {
+func (s *ImageService) imageRange(tx kv.Tx, actor *userRecord, boardID, userID string, total *int) (bucket, prefix []byte, acc *app.BoardAccess, err error) {
 	if boardID == "" || boardID == app.NoBoard {
 		owner := actor.UserID
 		if userID != "" && userID != owner {
@@ -466,7 +466,7 @@ func (s *ImageService) imageRange(tx *bolt.Tx, actor *userRecord, boardID, userI
 // uncategorized images), newest first.
 func (s *ImageService) ImageNames(ctx context.Context, boardID string) ([]string, error) {
 	out := []string{}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		var total int
 		bucket, prefix, _, err := s.imageRange(tx, actor, boardID, "", &total)
 		if err != nil {
@@ -484,7 +484,7 @@ func (s *ImageService) ImageNames(ctx context.Context, boardID string) ([]string
 // UpdateImage stars or unstars one image.
 func (s *ImageService) UpdateImage(ctx context.Context, name string, upd app.ImageUpdate) (*app.Image, error) {
 	var out *app.Image
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		r, _, perms, err := imageAccess(tx, actor, name)
 		if err != nil {
 			return err

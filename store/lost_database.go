@@ -8,6 +8,7 @@ import (
 
 	"easel/app"
 	"easel/store/diskblobs"
+	"easel/store/diskerr"
 )
 
 // refuseLostDatabase refuses a data folder whose easel.db is missing or
@@ -25,7 +26,7 @@ func refuseLostDatabase(dir string) error {
 	case err == nil:
 		state = "empty (0 bytes)"
 	case !errors.Is(err, fs.ErrNotExist):
-		return diskError(dir, err)
+		return diskerr.Words(dir, err)
 	}
 	what := diskblobs.Holds(dir)
 	if what == "" {

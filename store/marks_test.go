@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // TestOffsetMarks: deep offsets seek to remembered marks and land exactly
@@ -20,7 +19,7 @@ func TestOffsetMarks(t *testing.T) {
 	defer db.Close()
 	owner := &userRecord{User: app.User{UserID: "u1", Email: "u1@t.co", DisplayName: "U", IsActive: true}}
 	const n = 2500
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.Update(func(tx kv.Tx) error {
 		if err := db.insertUser(tx, owner); err != nil {
 			return err
 		}
@@ -62,7 +61,7 @@ func TestOffsetMarks(t *testing.T) {
 	check(n, n)
 	check(n, n) // now from the marks
 	// Taking the newest image off the list moves every position by one.
-	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+	if err := db.kv.Update(func(tx kv.Tx) error {
 		r, _ := getImage(tx, fmt.Sprintf("%08d-0000-7000-8000-000000000000.png", n))
 		if err := unplaceImage(tx, r, nil); err != nil {
 			return err

@@ -6,8 +6,7 @@ import (
 	"fmt"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // Buckets. Keys iterated in order are big-endian.
@@ -27,7 +26,7 @@ var keySchemaVersion = []byte("schema_version")
 
 // migrations[i] brings the schema from version i to i+1. Append only: a
 // released migration never changes.
-var migrations = []func(tx *bolt.Tx, db *DB) error{
+var migrations = []func(tx kv.Tx, db *DB) error{
 	migrateUsers,
 	migrateBoards,
 	migrateQueue,
@@ -38,7 +37,7 @@ var migrations = []func(tx *bolt.Tx, db *DB) error{
 var SchemaVersion = len(migrations)
 
 func (db *DB) migrate() error {
-	return db.update(func(tx *bolt.Tx) error {
+	return db.update(func(tx kv.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
 			return err
@@ -61,7 +60,7 @@ func (db *DB) migrate() error {
 
 // migrateUsers (1) creates profiles, sessions and the audit log, and the
 // system user that owns legacy and built-in data.
-func migrateUsers(tx *bolt.Tx, db *DB) error {
+func migrateUsers(tx kv.Tx, db *DB) error {
 	for _, name := range [][]byte{bucketUsers, bucketUsersByEmail, bucketSessions, bucketUserSessions, bucketLoginFailures, bucketPrefs, bucketAudit} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
@@ -81,7 +80,7 @@ func migrateUsers(tx *bolt.Tx, db *DB) error {
 // SchemaVersion returns the schema version written in the store.
 func (db *DB) SchemaVersion() (int, error) {
 	var v int
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.view(func(tx kv.Tx) error {
 		if b := tx.Bucket(bucketMeta).Get(keySchemaVersion); b != nil {
 			v = int(binary.BigEndian.Uint64(b))
 		}
@@ -93,7 +92,7 @@ func (db *DB) SchemaVersion() (int, error) {
 // migrateBoards (2) creates boards, shares and images with their indexes.
 // Stores from before profiles have no boards; anything found without an
 // owner would belong to the system profile.
-func migrateBoards(tx *bolt.Tx, db *DB) error {
+func migrateBoards(tx kv.Tx, db *DB) error {
 	for _, name := range [][]byte{bucketBoards, bucketBoardsBySeq, bucketBoardsByOwner, bucketBoardsVisible,
 		bucketShares, bucketSharesByUser, bucketBoardCounts, bucketImages, bucketImagesByBoard, bucketImagesLoose, bucketLooseCounts} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -115,7 +114,7 @@ func migrateBoards(tx *bolt.Tx, db *DB) error {
 }
 
 // migrateQueue (3) creates the render queue.
-func migrateQueue(tx *bolt.Tx, db *DB) error {
+func migrateQueue(tx kv.Tx, db *DB) error {
 	for _, name := range [][]byte{bucketQueueItems, bucketQueueBatches, bucketQueuePending, bucketQueueRunning} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
@@ -126,7 +125,7 @@ func migrateQueue(tx *bolt.Tx, db *DB) error {
 
 // migrateQueueCounts (4) counts the queue's items by status, everyone's
 // and each owner's, so that its status no longer decodes every item.
-func migrateQueueCounts(tx *bolt.Tx, db *DB) error {
+func migrateQueueCounts(tx kv.Tx, db *DB) error {
 	if _, err := tx.CreateBucketIfNotExists(bucketQueueCounts); err != nil {
 		return err
 	}

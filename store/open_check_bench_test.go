@@ -1,18 +1,19 @@
 package store
 
 import (
-	"path/filepath"
 	"testing"
+
+	"easel/store/kv/boltkv"
 )
 
-// BenchmarkOpenCheck is the structure check every start runs (openChecked),
-// on the benchmark store: 1 000 000 images, 10 000 boards.
+// BenchmarkOpenCheck is the structure check every start runs (boltkv's
+// Open), on the benchmark store: 1 000 000 images, 10 000 boards.
 func BenchmarkOpenCheck(b *testing.B) {
 	f := benchStore(b)
-	path := filepath.Join(f.db.Dir(), FileName)
+	engine := f.db.kv.(*boltkv.DB)
 	b.ResetTimer()
 	for b.Loop() {
-		if err := checkStructure(f.db.bolt.DB, path); err != nil {
+		if err := engine.CheckStructure(); err != nil {
 			b.Fatal(err)
 		}
 	}

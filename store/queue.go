@@ -6,8 +6,8 @@ import (
 
 	"easel/app"
 
+	"easel/store/kv"
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // BatchChecker validates a batch's graph with each item's values before
@@ -56,7 +56,7 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 		return nil, err
 	}
 	var set app.Settings
-	if err := s.db.view(func(tx *bolt.Tx) (err error) { set, err = settingsIn(tx); return err }); err != nil {
+	if err := s.db.view(func(tx kv.Tx) (err error) { set, err = settingsIn(tx); return err }); err != nil {
 		return nil, err
 	}
 	if err := checkBatchSize(len(items), set); err != nil {
@@ -69,7 +69,7 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	res := &app.EnqueueResult{QueueID: app.DefaultQueue, Requested: len(items), Batch: b, Priority: priority, ItemIDs: make([]uint64, 0, len(items))}
 	var events []*app.QueueEvent
 	var owner string
-	err = s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		owner = actor.UserID
 		if err := checkPendingRoom(pendingCount(tx, owner), len(items), set); err != nil {
 			return err
@@ -110,7 +110,7 @@ const maxListed = 1000
 // ListItems lists the newest items, oldest first; others' redacted.
 func (s *QueueService) ListItems(ctx context.Context) ([]*app.QueueItem, error) {
 	out := []*app.QueueItem{}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		c := tx.Bucket(bucketQueueItems).Cursor()
 		k, _ := c.Last()
 		for i := 1; i < maxListed && k != nil; i++ {
@@ -136,7 +136,7 @@ func (s *QueueService) ListItems(ctx context.Context) ([]*app.QueueItem, error) 
 // FindItem returns one item: whole to its owner and admins, redacted to others.
 func (s *QueueService) FindItem(ctx context.Context, id uint64) (*app.QueueItem, error) {
 	var out *app.QueueItem
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		r, err := findItem(tx, id)
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func (s *QueueService) FindItem(ctx context.Context, id uint64) (*app.QueueItem,
 
 // item finds a queue item. Everyone signed in may know it exists (the queue
 // is shared); what they may see of it is the view's business.
-func findItem(tx *bolt.Tx, id uint64) (*itemRecord, error) {
+func findItem(tx kv.Tx, id uint64) (*itemRecord, error) {
 	r, err := getItem(tx, id)
 	if err != nil {
 		return nil, err
@@ -164,7 +164,7 @@ func findItem(tx *bolt.Tx, id uint64) (*itemRecord, error) {
 }
 
 // changeable is findItem for actions only the owner and admins may take.
-func changeable(tx *bolt.Tx, actor *userRecord, id uint64) (*itemRecord, error) {
+func changeable(tx kv.Tx, actor *userRecord, id uint64) (*itemRecord, error) {
 	r, err := findItem(tx, id)
 	if err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func changeable(tx *bolt.Tx, actor *userRecord, id uint64) (*itemRecord, error) 
 // Status counts everyone's items and the caller's.
 func (s *QueueService) Status(ctx context.Context) (*app.QueueStatusReport, error) {
 	rep := &app.QueueStatusReport{}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		rep.Processor.IsStarted = true
 		rep.Processor.IsPaused = queuePaused(tx)
 		rep.Queue, rep.Mine = queueCounts(tx, ""), queueCounts(tx, actor.UserID)
@@ -194,7 +194,7 @@ func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueIte
 	var out *app.QueueItem
 	var wasRunning bool
 	var owner string
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		r, err := changeable(tx, actor, id)
 		if err != nil {
 			return err
@@ -226,7 +226,7 @@ func (s *QueueService) CancelItem(ctx context.Context, id uint64) (*app.QueueIte
 func (s *QueueService) DeleteItem(ctx context.Context, id uint64) error {
 	var gone *itemRecord
 	var view *app.QueueItem
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		r, err := changeable(tx, actor, id)
 		if err != nil {
 			return err
@@ -259,7 +259,7 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 		ev    *app.QueueEvent
 	}
 	var events []published
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		owners := newNames(tx)
 		set, err := settingsIn(tx)
 		if err != nil {
@@ -313,10 +313,10 @@ func (s *QueueService) Retry(ctx context.Context, ids []uint64) ([]uint64, error
 // eachItem calls fn for every item the caller may change and that keep
 // selects, in one write transaction, and returns how many fn changed.
 // An administrator's changes to others' items leave one audit entry, as action.
-func (s *QueueService) eachItem(ctx context.Context, event, action string, keep func(r *itemRecord) bool, fn func(tx *bolt.Tx, r *itemRecord) error) (int, error) {
+func (s *QueueService) eachItem(ctx context.Context, event, action string, keep func(r *itemRecord) bool, fn func(tx kv.Tx, r *itemRecord) error) (int, error) {
 	var changed []*app.QueueItem
 	var running []uint64
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		var chosen []*itemRecord
 		err := tx.Bucket(bucketQueueItems).ForEach(func(_, v []byte) error {
 			var r itemRecord
@@ -362,7 +362,7 @@ func (s *QueueService) CancelBatches(ctx context.Context, batchIDs []string) (in
 	}
 	now := s.db.now()
 	return s.eachItem(ctx, app.EventItemStatus, app.AuditQueueCanceled, func(r *itemRecord) bool { return want[r.BatchID] && !r.Status.Finished() },
-		func(tx *bolt.Tx, r *itemRecord) error { return setStatus(tx, r, app.StatusCanceled, now) })
+		func(tx kv.Tx, r *itemRecord) error { return setStatus(tx, r, app.StatusCanceled, now) })
 }
 
 // Clear deletes every item the caller may change: an admin's clears the queue.
@@ -378,7 +378,7 @@ func (s *QueueService) Prune(ctx context.Context) (int, error) {
 // SetPaused pauses or resumes the processor: admins only. It stays so
 // across restarts.
 func (s *QueueService) SetPaused(ctx context.Context, paused bool) error {
-	err := s.db.writeAs(ctx, app.KindQueue, app.ActChange, func(tx *bolt.Tx, admin *userRecord) error {
+	err := s.db.writeAs(ctx, app.KindQueue, app.ActChange, func(tx kv.Tx, admin *userRecord) error {
 		if paused == queuePaused(tx) {
 			return nil // as it was: nothing changed, nothing to record
 		}

@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"slices"
 
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // auditOthersItems leaves one audit entry for one action of actor's on
 // queue items, when some of them are someone else's (an administrator
 // stepping in): whose, and how many. Acting on one's own items leaves none,
 // as on one's own boards.
-func (db *DB) auditOthersItems(tx *bolt.Tx, actor *userRecord, action string, items []*itemRecord) error {
+func (db *DB) auditOthersItems(tx kv.Tx, actor *userRecord, action string, items []*itemRecord) error {
 	var owners []string
 	var ids []uint64
 	for _, r := range items {

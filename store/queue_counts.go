@@ -4,8 +4,7 @@ import (
 	"encoding/binary"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // bucketQueueCounts keeps how many items are in each status, everyone's
@@ -21,7 +20,7 @@ func queueCountKey(owner string, status app.QueueStatus) []byte {
 
 // countItem moves one of owner's items out of status from (none: "") and
 // into status to (none: "").
-func countItem(tx *bolt.Tx, owner string, from, to app.QueueStatus) error {
+func countItem(tx kv.Tx, owner string, from, to app.QueueStatus) error {
 	b := tx.Bucket(bucketQueueCounts)
 	for _, who := range []string{"", owner} {
 		for _, step := range []struct {
@@ -51,7 +50,7 @@ func countItem(tx *bolt.Tx, owner string, from, to app.QueueStatus) error {
 }
 
 // queueCounts reads owner's counts ("" for everyone's).
-func queueCounts(tx *bolt.Tx, owner string) app.QueueCounts {
+func queueCounts(tx kv.Tx, owner string) app.QueueCounts {
 	b := tx.Bucket(bucketQueueCounts)
 	var c app.QueueCounts
 	for _, st := range queueStatuses {

@@ -4,8 +4,7 @@ import (
 	"bytes"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // checkBatchSize refuses a request that would queue more items than the
@@ -20,7 +19,7 @@ func checkBatchSize(n int, set app.Settings) error {
 // pendingCount counts owner's waiting items: their range of the pending
 // index, at well under a microsecond a key, never longer than the limit
 // once was.
-func pendingCount(tx *bolt.Tx, owner string) int {
+func pendingCount(tx kv.Tx, owner string) int {
 	prefix := rangePrefix(owner)
 	n := 0
 	c := tx.Bucket(bucketQueuePending).Cursor()

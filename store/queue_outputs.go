@@ -2,8 +2,7 @@ package store
 
 import (
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // A queue item's images are recorded on it in the transaction that saves
@@ -19,7 +18,7 @@ var errItemNotRunning = app.Errorf(app.EINVALID, "This queue item is no longer r
 
 // linkRenderedImage records on item id, which owner's run is saving r, that
 // r is one of its images, and on r which item made it.
-func linkRenderedImage(tx *bolt.Tx, id uint64, owner string, r *imageRecord) error {
+func linkRenderedImage(tx kv.Tx, id uint64, owner string, r *imageRecord) error {
 	it, err := getItem(tx, id)
 	if err != nil {
 		return err
@@ -35,7 +34,7 @@ func linkRenderedImage(tx *bolt.Tx, id uint64, owner string, r *imageRecord) err
 // takeBackImages deletes the images its unfinished run saved, records
 // now and files once the caller's transaction has committed (named in the
 // journal first, so a crash in between leaves no orphan).
-func (db *DB) takeBackImages(tx *bolt.Tx, it *itemRecord) ([]fileRef, error) {
+func (db *DB) takeBackImages(tx kv.Tx, it *itemRecord) ([]fileRef, error) {
 	var gone []fileRef
 	for _, name := range it.Images {
 		r, err := getImage(tx, name)

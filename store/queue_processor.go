@@ -5,8 +5,7 @@ import (
 	"errors"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // The processor's side of the queue: only the worker calls these.
@@ -15,7 +14,7 @@ import (
 func (s *QueueService) RecoverInterrupted() (int, error) {
 	n := 0
 	var gone []fileRef
-	err := s.db.update(func(tx *bolt.Tx) error {
+	err := s.db.update(func(tx kv.Tx) error {
 		var ids []uint64
 		tx.Bucket(bucketQueueRunning).ForEach(func(k, _ []byte) error {
 			ids = append(ids, binary.BigEndian.Uint64(k))
@@ -52,7 +51,7 @@ func (s *QueueService) RecoverInterrupted() (int, error) {
 // Claim takes the next pending item, serving users in turn.
 func (s *QueueService) Claim(lastUser string) (*app.ClaimedItem, error) {
 	var claim *app.ClaimedItem
-	err := s.db.update(func(tx *bolt.Tx) (err error) {
+	err := s.db.update(func(tx kv.Tx) (err error) {
 		claim, err = s.claimTx(tx, lastUser)
 		return err
 	})
@@ -65,7 +64,7 @@ func (s *QueueService) Claim(lastUser string) (*app.ClaimedItem, error) {
 func (s *QueueService) Finish(id uint64, runErr error, claimNext bool, lastUser string) (*app.ClaimedItem, error) {
 	var done *app.QueueItem
 	var claim *app.ClaimedItem
-	err := s.db.update(func(tx *bolt.Tx) (err error) {
+	err := s.db.update(func(tx kv.Tx) (err error) {
 		if done, err = s.finishTx(tx, id, runErr); err != nil {
 			return err
 		}
@@ -92,7 +91,7 @@ func (s *QueueService) publishClaim(claim *app.ClaimedItem) {
 
 // claimTx takes the first waiting item of the first user after lastUser
 // (wrapping around), or nothing when the queue is paused or empty.
-func (s *QueueService) claimTx(tx *bolt.Tx, lastUser string) (*app.ClaimedItem, error) {
+func (s *QueueService) claimTx(tx kv.Tx, lastUser string) (*app.ClaimedItem, error) {
 	if queuePaused(tx) {
 		return nil, nil
 	}
@@ -145,7 +144,7 @@ func (s *QueueService) claimTx(tx *bolt.Tx, lastUser string) (*app.ClaimedItem, 
 // finishTx records how an item ended; an item canceled or deleted
 // meanwhile stays so. Its images are on it already: each was recorded with
 // its save.
-func (s *QueueService) finishTx(tx *bolt.Tx, id uint64, runErr error) (*app.QueueItem, error) {
+func (s *QueueService) finishTx(tx kv.Tx, id uint64, runErr error) (*app.QueueItem, error) {
 	r, err := getItem(tx, id)
 	if err != nil || r == nil {
 		return nil, err
@@ -186,7 +185,7 @@ func errorType(err error) string {
 // images its run had saved: the next run saves them again.
 func (s *QueueService) Requeue(id uint64) error {
 	var gone []fileRef
-	err := s.db.update(func(tx *bolt.Tx) (err error) {
+	err := s.db.update(func(tx kv.Tx) (err error) {
 		r, err := getItem(tx, id)
 		if err != nil || r == nil || r.Status != app.StatusInProgress {
 			return err

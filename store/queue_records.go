@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 var (
@@ -46,7 +45,7 @@ type batchRecord struct {
 
 // addBatchItems changes how many items use a batch's graph, deleting the
 // batch when none is left.
-func addBatchItems(tx *bolt.Tx, batchID string, delta int) error {
+func addBatchItems(tx kv.Tx, batchID string, delta int) error {
 	b := tx.Bucket(bucketQueueBatches)
 	var rec batchRecord
 	ok, err := getJSON(b, []byte(batchID), &rec)
@@ -59,7 +58,7 @@ func addBatchItems(tx *bolt.Tx, batchID string, delta int) error {
 	return putJSON(b, []byte(batchID), rec)
 }
 
-func getItem(tx *bolt.Tx, id uint64) (*itemRecord, error) {
+func getItem(tx kv.Tx, id uint64) (*itemRecord, error) {
 	var r itemRecord
 	ok, err := getJSON(tx.Bucket(bucketQueueItems), seqKey(id), &r)
 	if err != nil || !ok {
@@ -68,7 +67,7 @@ func getItem(tx *bolt.Tx, id uint64) (*itemRecord, error) {
 	return &r, nil
 }
 
-func putItem(tx *bolt.Tx, r *itemRecord) error {
+func putItem(tx kv.Tx, r *itemRecord) error {
 	return putJSON(tx.Bucket(bucketQueueItems), seqKey(r.ID), r)
 }
 
@@ -81,7 +80,7 @@ func pendingKey(r *itemRecord) []byte {
 }
 
 // setStatus moves r to status, keeping the pending and running indexes true.
-func setStatus(tx *bolt.Tx, r *itemRecord, status app.QueueStatus, now time.Time) error {
+func setStatus(tx kv.Tx, r *itemRecord, status app.QueueStatus, now time.Time) error {
 	if err := countItem(tx, r.Owner, r.Status, status); err != nil {
 		return err
 	}
@@ -114,7 +113,7 @@ func setStatus(tx *bolt.Tx, r *itemRecord, status app.QueueStatus, now time.Time
 }
 
 // deleteItem removes r and its index entries.
-func deleteItem(tx *bolt.Tx, r *itemRecord) error {
+func deleteItem(tx kv.Tx, r *itemRecord) error {
 	if err := countItem(tx, r.Owner, r.Status, ""); err != nil {
 		return err
 	}
@@ -152,7 +151,7 @@ func (r *itemRecord) fullView(graph json.RawMessage, owners *names) *app.QueueIt
 	}
 }
 
-func batchGraph(tx *bolt.Tx, batchID string) json.RawMessage {
+func batchGraph(tx kv.Tx, batchID string) json.RawMessage {
 	var b batchRecord
 	if ok, err := getJSON(tx.Bucket(bucketQueueBatches), []byte(batchID), &b); err != nil || !ok {
 		return nil
@@ -160,4 +159,4 @@ func batchGraph(tx *bolt.Tx, batchID string) json.RawMessage {
 	return b.Graph
 }
 
-func queuePaused(tx *bolt.Tx) bool { return len(tx.Bucket(bucketMeta).Get(keyQueuePaused)) > 0 }
+func queuePaused(tx kv.Tx) bool { return len(tx.Bucket(bucketMeta).Get(keyQueuePaused)) > 0 }

@@ -5,8 +5,7 @@ import (
 	"time"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // userRecord is a profile as stored: the public fields and the password hash,
@@ -27,7 +26,7 @@ type failureRecord struct {
 	Last  time.Time `json:"last"`
 }
 
-func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+func getJSON(b kv.Bucket, key []byte, v any) (bool, error) {
 	data := b.Get(key)
 	if data == nil {
 		return false, nil
@@ -35,7 +34,7 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	return true, json.Unmarshal(data, v)
 }
 
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
+func putJSON(b kv.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -43,7 +42,7 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	return b.Put(key, data)
 }
 
-func getUser(tx *bolt.Tx, userID string) (*userRecord, error) {
+func getUser(tx kv.Tx, userID string) (*userRecord, error) {
 	var u userRecord
 	ok, err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u)
 	if err != nil || !ok {
@@ -53,7 +52,7 @@ func getUser(tx *bolt.Tx, userID string) (*userRecord, error) {
 }
 
 // putUser writes a profile, and its display name where listings read it.
-func putUser(tx *bolt.Tx, u *userRecord) error {
+func putUser(tx kv.Tx, u *userRecord) error {
 	if names := tx.Bucket(bucketUserNames); names != nil {
 		if err := names.Put([]byte(u.UserID), []byte(u.DisplayName)); err != nil {
 			return err
@@ -62,12 +61,12 @@ func putUser(tx *bolt.Tx, u *userRecord) error {
 	return putJSON(tx.Bucket(bucketUsers), []byte(u.UserID), u)
 }
 
-func userIDByEmail(tx *bolt.Tx, email string) string {
+func userIDByEmail(tx kv.Tx, email string) string {
 	return string(tx.Bucket(bucketUsersByEmail).Get([]byte(app.NormalizeEmail(email))))
 }
 
 // eachUser calls fn for every profile but system, in key order.
-func eachUser(tx *bolt.Tx, fn func(*userRecord) error) error {
+func eachUser(tx kv.Tx, fn func(*userRecord) error) error {
 	return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
 		if string(k) == app.SystemUserID {
 			return nil
@@ -80,7 +79,7 @@ func eachUser(tx *bolt.Tx, fn func(*userRecord) error) error {
 	})
 }
 
-func countActiveAdmins(tx *bolt.Tx) (int, error) {
+func countActiveAdmins(tx kv.Tx) (int, error) {
 	n := 0
 	err := eachUser(tx, func(u *userRecord) error {
 		if app.IsActiveAdmin(&u.User) {

@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 func userSessionKey(userID, sessionID string) []byte {
 	return append(append([]byte(userID), 0), sessionID...)
 }
 
-func (db *DB) createSession(tx *bolt.Tx, userID, sessionID string, lifetime time.Duration) error {
+func (db *DB) createSession(tx kv.Tx, userID, sessionID string, lifetime time.Duration) error {
 	now := db.now()
 	rec := sessionRecord{UserID: userID, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
 	if err := putJSON(tx.Bucket(bucketSessions), []byte(sessionID), rec); err != nil {
@@ -20,7 +20,7 @@ func (db *DB) createSession(tx *bolt.Tx, userID, sessionID string, lifetime time
 	return tx.Bucket(bucketUserSessions).Put(userSessionKey(userID, sessionID), nil)
 }
 
-func deleteSession(tx *bolt.Tx, userID, sessionID string) error {
+func deleteSession(tx kv.Tx, userID, sessionID string) error {
 	if err := tx.Bucket(bucketSessions).Delete([]byte(sessionID)); err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func deleteSession(tx *bolt.Tx, userID, sessionID string) error {
 }
 
 // revokeSessions ends every session of userID except keep (which may be "").
-func revokeSessions(tx *bolt.Tx, userID, keep string) error {
+func revokeSessions(tx kv.Tx, userID, keep string) error {
 	prefix := userSessionKey(userID, "")
 	var ids []string
 	c := tx.Bucket(bucketUserSessions).Cursor()

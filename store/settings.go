@@ -4,8 +4,7 @@ import (
 	"context"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // keySettings holds, in the meta bucket, the settings an administrator has
@@ -21,12 +20,12 @@ func NewSettingsService(db *DB) *SettingsService { return &SettingsService{db: d
 var _ app.SettingsService = (*SettingsService)(nil)
 
 // settingsIn reads the settings inside tx.
-func settingsIn(tx *bolt.Tx) (app.Settings, error) {
+func settingsIn(tx kv.Tx) (app.Settings, error) {
 	o, err := settingOverrides(tx)
 	return app.SettingsFrom(o), err
 }
 
-func settingOverrides(tx *bolt.Tx) (app.SettingsUpdate, error) {
+func settingOverrides(tx kv.Tx) (app.SettingsUpdate, error) {
 	var o app.SettingsUpdate
 	_, err := getJSON(tx.Bucket(bucketMeta), keySettings, &o)
 	return o, err
@@ -36,7 +35,7 @@ func settingOverrides(tx *bolt.Tx) (app.SettingsUpdate, error) {
 // that enforce them quote them anyway.
 func (s *SettingsService) Settings(ctx context.Context) (*app.Settings, error) {
 	var out app.Settings
-	err := s.db.readAs(ctx, app.KindSettings, app.ActSee, func(tx *bolt.Tx, _ *userRecord) (err error) {
+	err := s.db.readAs(ctx, app.KindSettings, app.ActSee, func(tx kv.Tx, _ *userRecord) (err error) {
 		out, err = settingsIn(tx)
 		return err
 	})
@@ -47,7 +46,7 @@ func (s *SettingsService) Settings(ctx context.Context) (*app.Settings, error) {
 // the settings that changed.
 func (s *SettingsService) UpdateSettings(ctx context.Context, upd app.SettingsUpdate) (*app.Settings, error) {
 	var out app.Settings
-	err := s.db.writeAs(ctx, app.KindSettings, app.ActChange, func(tx *bolt.Tx, admin *userRecord) error {
+	err := s.db.writeAs(ctx, app.KindSettings, app.ActChange, func(tx kv.Tx, admin *userRecord) error {
 		o, err := settingOverrides(tx)
 		if err != nil {
 			return err

@@ -6,14 +6,13 @@ import (
 	"strings"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // ListShares lists who a board is shared with: for its owner and admins.
 func (s *BoardService) ListShares(ctx context.Context, boardID string) ([]app.Share, error) {
 	out := []app.Share{}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
@@ -35,7 +34,7 @@ func (s *BoardService) ShareBoard(ctx context.Context, boardID, userID string, r
 		return nil, app.Errorf(app.EINVALID, "The role must be viewer or editor, not %q.", role)
 	}
 	var out *app.Share
-	err := s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
@@ -67,7 +66,7 @@ func (s *BoardService) ShareBoard(ctx context.Context, boardID, userID string, r
 
 // UnshareBoard takes userID's role on a board away: the board's owner or an admin.
 func (s *BoardService) UnshareBoard(ctx context.Context, boardID, userID string) error {
-	return s.db.write(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	return s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
@@ -85,7 +84,7 @@ func (s *BoardService) UnshareBoard(ctx context.Context, boardID, userID string)
 	})
 }
 
-func unshareTx(tx *bolt.Tx, b *boardRecord, userID string) error {
+func unshareTx(tx kv.Tx, b *boardRecord, userID string) error {
 	if err := tx.Bucket(bucketShares).Delete(shareKey(b.ID, userID)); err != nil {
 		return err
 	}
@@ -96,7 +95,7 @@ func unshareTx(tx *bolt.Tx, b *boardRecord, userID string) error {
 // active profile but its owner.
 func (s *BoardService) ShareCandidates(ctx context.Context, boardID string) ([]app.ProfileTile, error) {
 	out := []app.ProfileTile{}
-	err := s.db.read(ctx, func(tx *bolt.Tx, actor *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		b, err := manageable(tx, actor, boardID)
 		if err != nil {
 			return err
@@ -113,7 +112,7 @@ func (s *BoardService) ShareCandidates(ctx context.Context, boardID string) ([]a
 }
 
 // manageable finds a board the actor may manage (share, rename, delete).
-func manageable(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, error) {
+func manageable(tx kv.Tx, actor *userRecord, boardID string) (*boardRecord, error) {
 	b, acc, err := boardAccess(tx, actor, boardID)
 	if err != nil {
 		return nil, err
@@ -125,7 +124,7 @@ func manageable(tx *bolt.Tx, actor *userRecord, boardID string) (*boardRecord, e
 }
 
 // removeUserShares takes away every share a deleted user had.
-func removeUserShares(tx *bolt.Tx, userID string) error {
+func removeUserShares(tx kv.Tx, userID string) error {
 	prefix := rangePrefix(userID)
 	c := tx.Bucket(bucketSharesByUser).Cursor()
 	var boards []string

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"easel/app"
-
-	bolt "go.etcd.io/bbolt"
+	"easel/store/kv"
 )
 
 // SweepEvery is how often a running Easel drops what has outlived its use:
@@ -40,7 +39,7 @@ func (db *DB) Sweep() (SweepResult, error) {
 	now := db.now()
 	for _, step := range []struct {
 		count *int
-		fn    func(tx *bolt.Tx, now time.Time) (int, error)
+		fn    func(tx kv.Tx, now time.Time) (int, error)
 	}{
 		{&res.Sessions, sweepSessions},
 		{&res.Failures, sweepFailures},
@@ -48,7 +47,7 @@ func (db *DB) Sweep() (SweepResult, error) {
 	} {
 		for {
 			var n int
-			err := db.update(func(tx *bolt.Tx) (err error) {
+			err := db.update(func(tx kv.Tx) (err error) {
 				if n, err = step.fn(tx, now); err == nil && n == 0 {
 					return errNothingToSweep // roll back: no commit, no write to the disk
 				}
@@ -85,7 +84,7 @@ func (db *DB) SweepWhileRunning(ctx context.Context, interval time.Duration, log
 	}
 }
 
-func sweepSessions(tx *bolt.Tx, now time.Time) (int, error) {
+func sweepSessions(tx kv.Tx, now time.Time) (int, error) {
 	type expired struct{ user, id string }
 	var gone []expired
 	c := tx.Bucket(bucketSessions).Cursor()
@@ -106,7 +105,7 @@ func sweepSessions(tx *bolt.Tx, now time.Time) (int, error) {
 	return len(gone), nil
 }
 
-func sweepFailures(tx *bolt.Tx, now time.Time) (int, error) {
+func sweepFailures(tx kv.Tx, now time.Time) (int, error) {
 	b := tx.Bucket(bucketLoginFailures)
 	var gone [][]byte
 	c := b.Cursor()
@@ -129,7 +128,7 @@ func sweepFailures(tx *bolt.Tx, now time.Time) (int, error) {
 
 // sweepAudit drops the oldest entries while they are older than the
 // retention; entries are keyed in the order they were written.
-func sweepAudit(tx *bolt.Tx, now time.Time) (int, error) {
+func sweepAudit(tx kv.Tx, now time.Time) (int, error) {
 	set, err := settingsIn(tx)
 	if err != nil || set.AuditRetentionDays == 0 {
 		return 0, err

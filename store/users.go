@@ -7,8 +7,8 @@ import (
 
 	"easel/app"
 
+	"easel/store/kv"
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // UserService manages profiles.
@@ -22,7 +22,7 @@ var _ app.UserService = (*UserService)(nil)
 // SetupRequired reports whether no active administrator exists yet.
 func (s *UserService) SetupRequired(ctx context.Context) (bool, error) {
 	var n int
-	err := s.db.view(func(tx *bolt.Tx) (err error) {
+	err := s.db.view(func(tx kv.Tx) (err error) {
 		n, err = countActiveAdmins(tx)
 		return err
 	})
@@ -37,7 +37,7 @@ func (s *UserService) Setup(ctx context.Context, nu app.NewUser) (*app.User, err
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.update(func(tx *bolt.Tx) error {
+	err = s.db.update(func(tx kv.Tx) error {
 		n, err := countActiveAdmins(tx)
 		if err != nil {
 			return err
@@ -60,7 +60,7 @@ func (s *UserService) Setup(ctx context.Context, nu app.NewUser) (*app.User, err
 // login screen. Only the window offers it: it shows names, never emails.
 func (s *UserService) ProfileTiles(ctx context.Context) ([]app.ProfileTile, error) {
 	var users []*app.User
-	err := s.db.view(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx kv.Tx) error {
 		return eachUser(tx, func(u *userRecord) error {
 			if u.IsActive {
 				users = append(users, &u.User)
@@ -81,7 +81,7 @@ func (s *UserService) ProfileTiles(ctx context.Context) ([]app.ProfileTile, erro
 // Me returns the signed-in user.
 func (s *UserService) Me(ctx context.Context) (*app.User, error) {
 	var me *app.User
-	err := s.db.read(ctx, func(tx *bolt.Tx, u *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, u *userRecord) error {
 		me = &u.User
 		return nil
 	})
@@ -115,7 +115,7 @@ func (s *UserService) UpdateMe(ctx context.Context, upd app.ProfileUpdate) (*app
 		}
 	}
 	var out *app.User
-	err := s.db.write(ctx, func(tx *bolt.Tx, u *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, u *userRecord) error {
 		if upd.DisplayName != nil {
 			u.DisplayName = name
 		}
@@ -141,7 +141,7 @@ func (s *UserService) UpdateMe(ctx context.Context, upd app.ProfileUpdate) (*app
 // Preferences returns the signed-in user's settings.
 func (s *UserService) Preferences(ctx context.Context) (app.Preferences, error) {
 	p := app.DefaultPreferences
-	err := s.db.read(ctx, func(tx *bolt.Tx, u *userRecord) error {
+	err := s.db.read(ctx, func(tx kv.Tx, u *userRecord) error {
 		_, err := getJSON(tx.Bucket(bucketPrefs), []byte(u.UserID), &p)
 		return err
 	})
@@ -153,7 +153,7 @@ func (s *UserService) SetPreferences(ctx context.Context, p app.Preferences) (ap
 	if err := p.Validate(); err != nil {
 		return app.Preferences{}, err
 	}
-	err := s.db.write(ctx, func(tx *bolt.Tx, u *userRecord) error {
+	err := s.db.write(ctx, func(tx kv.Tx, u *userRecord) error {
 		return putJSON(tx.Bucket(bucketPrefs), []byte(u.UserID), p)
 	})
 	return p, err
@@ -162,7 +162,7 @@ func (s *UserService) SetPreferences(ctx context.Context, p app.Preferences) (ap
 // ListUsers lists every profile but system, oldest first. Admins only.
 func (s *UserService) ListUsers(ctx context.Context) ([]*app.User, error) {
 	users := []*app.User{}
-	err := s.db.readAs(ctx, app.KindUser, app.ActManage, func(tx *bolt.Tx, _ *userRecord) error {
+	err := s.db.readAs(ctx, app.KindUser, app.ActManage, func(tx kv.Tx, _ *userRecord) error {
 		return eachUser(tx, func(u *userRecord) error {
 			users = append(users, &u.User)
 			return nil
@@ -175,7 +175,7 @@ func (s *UserService) ListUsers(ctx context.Context) ([]*app.User, error) {
 // FindUser returns one profile. Admins only.
 func (s *UserService) FindUser(ctx context.Context, userID string) (*app.User, error) {
 	var out *app.User
-	err := s.db.readAs(ctx, app.KindUser, app.ActManage, func(tx *bolt.Tx, _ *userRecord) error {
+	err := s.db.readAs(ctx, app.KindUser, app.ActManage, func(tx kv.Tx, _ *userRecord) error {
 		u, err := getUser(tx, userID)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *UserService) CreateUser(ctx context.Context, nu app.NewUser) (*app.User
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.writeAs(ctx, app.KindUser, app.ActManage, func(tx *bolt.Tx, admin *userRecord) error {
+	err = s.db.writeAs(ctx, app.KindUser, app.ActManage, func(tx kv.Tx, admin *userRecord) error {
 		if err := s.db.insertUser(tx, rec); err != nil {
 			return err
 		}
@@ -228,7 +228,7 @@ func (s *UserService) UpdateUser(ctx context.Context, userID string, upd app.Use
 		}
 	}
 	var out *app.User
-	err = s.db.writeAs(ctx, app.KindUser, app.ActManage, func(tx *bolt.Tx, admin *userRecord) error {
+	err = s.db.writeAs(ctx, app.KindUser, app.ActManage, func(tx kv.Tx, admin *userRecord) error {
 		before, err := getUser(tx, userID)
 		if err != nil {
 			return err
@@ -280,7 +280,7 @@ func (s *UserService) UpdateUser(ctx context.Context, userID string, upd app.Use
 // DeleteUser removes a profile and its sessions. Its data stays, owned by
 // its user_id and visible to admins. Admins only.
 func (s *UserService) DeleteUser(ctx context.Context, userID string) error {
-	return s.db.writeAs(ctx, app.KindUser, app.ActManage, func(tx *bolt.Tx, admin *userRecord) error {
+	return s.db.writeAs(ctx, app.KindUser, app.ActManage, func(tx kv.Tx, admin *userRecord) error {
 		u, err := getUser(tx, userID)
 		if err != nil {
 			return err
@@ -326,7 +326,7 @@ func (db *DB) ResetPassword(email, password string) (*app.User, error) {
 		return nil, err
 	}
 	var out *app.User
-	err = db.update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx kv.Tx) error {
 		id := userIDByEmail(tx, email)
 		u, err := getUser(tx, id)
 		if err != nil {
@@ -378,7 +378,7 @@ func newUserRecord(nu app.NewUser) (*userRecord, error) {
 	}, nil
 }
 
-func (db *DB) insertUser(tx *bolt.Tx, u *userRecord) error {
+func (db *DB) insertUser(tx kv.Tx, u *userRecord) error {
 	if userIDByEmail(tx, u.Email) != "" {
 		return app.Errorf(app.ECONFLICT, "A profile with the email %s already exists.", u.Email)
 	}

@@ -1,25 +1,32 @@
-package store
+package boltkv
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"easel/app"
+	"easel/store/diskerr"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
 
-// openChecked opens the database file and checks its whole structure
-// before anything writes to it, so a damaged file is refused at start, with
-// words, and left exactly as it was (opening an existing file writes
-// nothing; only migrations, after the check, do).
+// lockTimeout is how long Open waits for another Easel to let go of the file.
+const lockTimeout = 500 * time.Millisecond
+
+// Open opens (creating if needed) the database file at path and checks its
+// whole structure before anything writes to it, so a damaged file is
+// refused at start, with words, and left exactly as it was (opening an
+// existing file writes nothing; only the store's migrations, after the
+// check, do).
 //
 // The check is bbolt's own (Tx.Check): every page reachable from the root
 // is read and must name itself and have a valid type, no page is used twice
@@ -37,8 +44,12 @@ import (
 // took 8.5 s of scattered page faults). A household's store of some
 // thousands of images checks in milliseconds. That is cheap enough to check
 // everything at every start, rather than only the meta pages and buckets.
-func openChecked(dir string) (*boltDB, error) {
-	path := filepath.Join(dir, FileName)
+//
+// A second Easel on the same file gets an EUNAVAILABLE error at once
+// instead of waiting forever; a damaged file, EDAMAGED with what to do.
+// log gets what the guards catch (guard.go).
+func Open(path string, log *slog.Logger) (*DB, error) {
+	dir := filepath.Dir(path)
 	if err := checkLength(dir, path); err != nil {
 		return nil, err
 	}
@@ -50,7 +61,12 @@ func openChecked(dir string) (*boltDB, error) {
 		catchPanics(b.Close)
 		return nil, err
 	}
-	return &boltDB{DB: b, file: file, dir: dir}, nil
+	return &DB{bolt: b, file: file, dir: dir, log: log}, nil
+}
+
+// CheckStructure runs again the check that Open runs, on the open file.
+func (db *DB) CheckStructure() error {
+	return checkStructure(db.bolt, db.file.Name())
 }
 
 // checkLength refuses a file shorter than its meta page says it is: cut
@@ -86,7 +102,7 @@ func checkLength(dir, path string) error {
 
 // openBolt is bolt.Open with panics caught. It keeps bbolt's file, to let
 // go of it when bbolt cannot: if bbolt panics before it returns (then the
-// memory map stays until Easel exits), or at boltDB.Close.
+// memory map stays until Easel exits), or at DB.Close.
 func openBolt(path string, opts *bolt.Options) (b *bolt.DB, file *os.File, err error) {
 	opts.OpenFile = func(name string, flag int, mode os.FileMode) (*os.File, error) {
 		f, err := os.OpenFile(name, flag, mode)
@@ -109,7 +125,7 @@ func openError(dir, path string, err error) error {
 	if errors.Is(err, berrors.ErrTimeout) {
 		return app.Errorf(app.EUNAVAILABLE, "Easel is already running with the data in %s. Use the window that is open, or close it first.", dir)
 	}
-	if words := diskError(dir, err); words != err {
+	if words := diskerr.Words(dir, err); words != err {
 		return words
 	}
 	var pathErr *fs.PathError
@@ -122,7 +138,7 @@ func openError(dir, path string, err error) error {
 	return damaged(path, err)
 }
 
-// checkStructure runs the check described at openChecked.
+// checkStructure runs the check described at Open.
 func checkStructure(b *bolt.DB, path string) error {
 	// A sequential read puts the file in the page cache at disk speed; the
 	// walk below would otherwise fault its pages in one at a time.

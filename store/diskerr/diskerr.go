@@ -1,4 +1,7 @@
-package store
+// Package diskerr puts the operating system's "the disk is full" and "you
+// may not write here" into words, for every part of Easel that writes to
+// the data folder.
+package diskerr
 
 import (
 	"errors"
@@ -9,15 +12,15 @@ import (
 	"easel/app"
 )
 
-// diskError turns the operating system's "the disk is full" and "you may
+// Words turns the operating system's "the disk is full" and "you may
 // not write here" into coded errors whose words tell the person what
 // happened to which folder and what to do; any other error is returned as
 // it is. The system's own error stays wrapped inside, for the log.
 //
-// It is the one place that knows these cases: the store's write
-// transactions (boltDB.Update), the image-file writes (Files) and opening
+// It is the one place that knows these cases: the key-value engine's
+// commits (boltkv), the image-file writes (store's wordedBlobs) and opening
 // the data folder all pass their errors through it.
-func diskError(dir string, err error) error {
+func Words(dir string, err error) error {
 	if err == nil {
 		return nil
 	}
