@@ -29,23 +29,26 @@ func CheckUserChange(before, after *User, activeAdmins int) error {
 	return nil
 }
 
-// BoardAccess is what one caller may do with one board, worked out from
-// whether they are an admin or the owner, the board's visibility and the
-// role it was shared with them (RoleNone if it was not).
-type BoardAccess struct {
+// Access is how one caller stands to one shared thing (a board today;
+// workflows and style presets next): whether they are an admin or its
+// owner, its visibility, and the role it was granted them by name
+// (RoleNone if it was not). The store works it out inside its transaction;
+// the access table decides what it allows.
+type Access struct {
 	Admin, Owner bool
 	Role         Role
 	Visibility   Visibility
 }
 
-// AccessTo works out actor's access to b, given the role b was shared with them.
-func AccessTo(actor *User, b *Board, role Role) BoardAccess {
-	rel := RelationsOf(actor, b.UserID)
-	return BoardAccess{Admin: rel&RelAdmin != 0, Owner: rel&RelOwner != 0, Role: role, Visibility: b.Visibility}
+// AccessTo works out actor's access to a thing owned by owner, with
+// visibility vis, granted them as role.
+func AccessTo(actor *User, owner string, vis Visibility, role Role) Access {
+	rel := RelationsOf(actor, owner)
+	return Access{Admin: rel&RelAdmin != 0, Owner: rel&RelOwner != 0, Role: role, Visibility: vis}
 }
 
-// Relations is how the caller stands to the board.
-func (a BoardAccess) Relations() Relation {
+// Relations is how the caller stands to the thing.
+func (a Access) Relations() Relation {
 	rel := RelSignedIn
 	if a.Admin {
 		rel |= RelAdmin
@@ -68,36 +71,11 @@ func (a BoardAccess) Relations() Relation {
 	return rel
 }
 
-// OnImage is how the caller stands to an image on the board: as to the
-// board, and also as the image's owner when ownImage.
-func (a BoardAccess) OnImage(ownImage bool) Relation {
-	if ownImage {
-		return a.Relations() | RelOwnItem
-	}
-	return a.Relations()
-}
-
-// CanSee: see the board, list it, open its images.
-func (a BoardAccess) CanSee() bool { return Allowed(KindBoard, ActSee, a.Relations()) }
-
-// CanAdd: add one's own images to the board, or render into it.
-func (a BoardAccess) CanAdd() bool { return Allowed(KindBoard, ActAdd, a.Relations()) }
-
-// CanTakeOff: take an image off the board (it becomes its owner's uncategorized).
-func (a BoardAccess) CanTakeOff(ownImage bool) bool {
-	return Allowed(KindImage, ActTakeOff, a.OnImage(ownImage))
-}
-
-// CanDeleteImage: delete an image on the board, file and all.
-func (a BoardAccess) CanDeleteImage(ownImage bool) bool {
-	return Allowed(KindImage, ActDelete, a.OnImage(ownImage))
-}
-
-// CanManage: rename, archive, set visibility, share, delete the board.
-func (a BoardAccess) CanManage() bool { return Allowed(KindBoard, ActManage, a.Relations()) }
+// Can asks the access table whether the caller may do a to this thing of kind k.
+func (a Access) Can(k Kind, act Action) bool { return Allowed(k, act, a.Relations()) }
 
 // Label names the access for the UI's badge.
-func (a BoardAccess) Label() string {
+func (a Access) Label() string {
 	switch {
 	case a.Owner:
 		return "owner"
@@ -112,6 +90,38 @@ func (a BoardAccess) Label() string {
 	}
 	return ""
 }
+
+// BoardAccess is a caller's Access to a board, with the questions asked of
+// boards and of the images on them.
+type BoardAccess struct{ Access }
+
+// OnImage is how the caller stands to an image on the board: as to the
+// board, and also as the image's owner when ownImage.
+func (a BoardAccess) OnImage(ownImage bool) Relation {
+	if ownImage {
+		return a.Relations() | RelOwnItem
+	}
+	return a.Relations()
+}
+
+// CanSee: see the board, list it, open its images.
+func (a BoardAccess) CanSee() bool { return a.Can(KindBoard, ActSee) }
+
+// CanAdd: add one's own images to the board, or render into it.
+func (a BoardAccess) CanAdd() bool { return a.Can(KindBoard, ActAdd) }
+
+// CanTakeOff: take an image off the board (it becomes its owner's uncategorized).
+func (a BoardAccess) CanTakeOff(ownImage bool) bool {
+	return Allowed(KindImage, ActTakeOff, a.OnImage(ownImage))
+}
+
+// CanDeleteImage: delete an image on the board, file and all.
+func (a BoardAccess) CanDeleteImage(ownImage bool) bool {
+	return Allowed(KindImage, ActDelete, a.OnImage(ownImage))
+}
+
+// CanManage: rename, archive, set visibility, share, delete the board.
+func (a BoardAccess) CanManage() bool { return a.Can(KindBoard, ActManage) }
 
 // CanSeeLooseImage: uncategorized images are their owner's alone (and admins').
 func CanSeeLooseImage(actor *User, imageOwner string) bool {

@@ -84,7 +84,7 @@ func generateBenchStore(dir string) error {
 	rng := rand.New(rand.NewPCG(1, 2))
 	now := time.Now().UTC()
 	users := make([]string, benchUsers)
-	boards := make([]*boardRecord, benchBoards)
+	bs := make([]*boardRecord, benchBoards)
 	err = db.kv.Update(func(tx kv.Tx) error {
 		for i := range users {
 			u := &userRecord{User: app.User{UserID: uuid.NewString(), Email: fmt.Sprintf("u%02d@bench.test", i),
@@ -94,7 +94,7 @@ func generateBenchStore(dir string) error {
 			}
 			users[i] = u.UserID
 		}
-		for i := range boards {
+		for i := range bs {
 			vis := app.VisibilityPrivate
 			switch {
 			case i%50 == 3:
@@ -102,21 +102,21 @@ func generateBenchStore(dir string) error {
 			case i%100 == 7:
 				vis = app.VisibilityPublic
 			}
-			boards[i] = &boardRecord{ID: uuid.NewString(), Name: fmt.Sprintf("Board %d", i), Owner: users[i%benchUsers],
-				Created: now, Updated: now, Visibility: vis, Seq: uint64(i + 1)}
+			bs[i] = &boardRecord{sharedHead: sharedHead{ID: uuid.NewString(), Owner: users[i%benchUsers], Visibility: vis, Seq: uint64(i + 1)},
+				Name: fmt.Sprintf("Board %d", i), Created: now, Updated: now}
 			if i == 1 {
-				boards[i].Visibility = app.VisibilityPrivate // the big board: user 1's own
+				bs[i].Visibility = app.VisibilityPrivate // the big board: user 1's own
 			}
-			if err := putBoard(tx, boards[i]); err != nil {
+			if err := putBoard(tx, bs[i]); err != nil {
 				return err
 			}
 		}
 		for n := 0; n < benchShares; {
-			b, u := boards[rng.IntN(benchBoards)], users[rng.IntN(benchUsers)]
-			if u == b.Owner || tx.Bucket(bucketShares).Get(shareKey(b.ID, u)) != nil {
+			b, u := bs[rng.IntN(benchBoards)], users[rng.IntN(benchUsers)]
+			if u == b.Owner || boards.roleOf(tx, b.ID, u) != app.RoleNone {
 				continue
 			}
-			if err := tx.Bucket(bucketShares).Put(shareKey(b.ID, u), encodeShare(shareRecord{Role: app.RoleViewer, At: now})); err != nil {
+			if err := tx.Bucket(bucketShares).Put(grantKey(b.ID, u), encodeGrant(grant{Role: app.RoleViewer, At: now})); err != nil {
 				return err
 			}
 			n++
@@ -135,9 +135,9 @@ func generateBenchStore(dir string) error {
 				var board *boardRecord
 				switch {
 				case i%10 == 0 && i/10 < benchBigBoard:
-					board = boards[1]
+					board = bs[1]
 				case rng.IntN(5) > 0:
-					board = boards[rng.IntN(benchBoards)]
+					board = bs[rng.IntN(benchBoards)]
 				}
 				if board != nil {
 					r.Owner, r.Board = board.Owner, board.ID
@@ -163,11 +163,11 @@ func generateBenchStore(dir string) error {
 		}
 	}
 	err = db.kv.Update(func(tx kv.Tx) error {
-		for _, b := range boards {
+		for _, b := range bs {
 			if err := putBoard(tx, b); err != nil {
 				return err
 			}
-			if err := indexBoard(tx, b, false); err != nil {
+			if err := boards.index(tx, &b.sharedHead, false); err != nil {
 				return err
 			}
 		}
@@ -176,7 +176,7 @@ func generateBenchStore(dir string) error {
 	if err != nil {
 		return err
 	}
-	ids := fmt.Sprintf("%s %s %s %s", users[0], users[benchUsers-1], users[1], boards[1].ID)
+	ids := fmt.Sprintf("%s %s %s %s", users[0], users[benchUsers-1], users[1], bs[1].ID)
 	return os.WriteFile(filepath.Join(dir, "ids"), []byte(ids), 0o600)
 }
 

@@ -72,15 +72,7 @@ func (db *DB) deleteBoardTx(tx kv.Tx, actor *userRecord, boardID string, include
 			return nil, err
 		}
 	}
-	if err := indexBoard(tx, b, true); err != nil {
-		return nil, err
-	}
-	if err := eachShare(tx, b.ID, func(userID string, _ shareRecord) error {
-		return tx.Bucket(bucketShares).Delete(shareKey(b.ID, userID))
-	}); err != nil {
-		return nil, err
-	}
-	if err := deleteBoardRecord(tx, b); err != nil {
+	if err := boards.remove(tx, &b.sharedHead); err != nil {
 		return nil, err
 	}
 	if err := db.intendRemoval(gone); err != nil {
@@ -159,7 +151,7 @@ func returnLostImages(tx kv.Tx, b *boardRecord, only string) error {
 			if err != nil {
 				return err
 			}
-			seen = u != nil && app.AccessTo(&u.User, &app.Board{UserID: b.Owner, Visibility: b.Visibility}, roleOf(tx, b.ID, r.Owner)).CanSee()
+			seen = u != nil && (app.BoardAccess{Access: boards.accessOf(tx, u, &b.sharedHead)}).CanSee()
 			lost[r.Owner] = seen
 		}
 		if !seen {

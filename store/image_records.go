@@ -196,4 +196,17 @@ var keyImagesGeneration = []byte("images_generation")
 // so that remembered positions in the lists are dropped.
 func imagesGeneration(tx kv.Tx) uint64 { return generation(tx, keyImagesGeneration) }
 
+// generation reads a change counter kept in the meta bucket.
+func generation(tx kv.Tx, key []byte) uint64 {
+	v := tx.Bucket(bucketMeta).Get(key)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+func bumpGeneration(tx kv.Tx, key []byte) error {
+	return tx.Bucket(bucketMeta).Put(key, seqKey(generation(tx, key)+1))
+}
+
 func bumpImagesGeneration(tx kv.Tx) error { return bumpGeneration(tx, keyImagesGeneration) }
