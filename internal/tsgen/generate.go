@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -100,12 +101,20 @@ func doc(d Decl) string {
 	if d.Go == nil {
 		return ""
 	}
-	s := d.Go.String()
+	s := goName(d.Go)
 	if d.Input {
 		s += ", which Go only decodes"
 	}
 	return "/** " + s + " */\n"
 }
+
+// pkgPaths are the import paths reflect writes into the type arguments of a
+// generic type's name: app.Page[*easel/app.Board].
+var pkgPaths = regexp.MustCompile(`[\w.\-]+(/[\w.\-]+)*/`)
+
+// goName is t as Go source names it: a generic instantiation with its type
+// arguments' package names, not their import paths (app.Page[*app.Board]).
+func goName(t reflect.Type) string { return pkgPaths.ReplaceAllString(t.String(), "") }
 
 // field writes one member: its JSON name, whether it may be absent, its
 // type, and whether it may be null.

@@ -2,6 +2,7 @@ package tsgen
 
 import (
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -183,5 +184,37 @@ func TestRefusals(t *testing.T) {
 		S selfish `json:"s"`
 	}]("Uses")}); err != nil {
 		t.Errorf("a type described with RawFor: %v", err)
+	}
+}
+
+type page[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next_cursor"`
+}
+
+type holder struct {
+	Samples page[*base]      `json:"samples"`
+	Times   *page[time.Time] `json:"times"`
+}
+
+// TestGenericInstantiations: an instantiation of a generic type is declared
+// under the name it is listed with, referred to by that name, and its doc
+// names it as Go source does.
+func TestGenericInstantiations(t *testing.T) {
+	ts := generate(t, Union("Color", color("red")), Struct[base]("Base"), Struct[page[*base]]("BasePage"),
+		Struct[page[time.Time]]("TimePage"), Struct[holder]("Holder"))
+	if got := members(t, ts, "BasePage"); got["items"] != "Base[] | null" || got["next_cursor"] != "string" {
+		t.Errorf("BasePage = %v", got)
+	}
+	if got := members(t, ts, "Holder"); got["samples"] != "BasePage" || got["times"] != "TimePage | null" {
+		t.Errorf("Holder = %v", got)
+	}
+	for _, want := range []string{"/** tsgen.page[*tsgen.base] */\nexport interface BasePage", "/** tsgen.page[time.Time] */\nexport interface TimePage"} {
+		if !strings.Contains(ts, want) {
+			t.Errorf("missing %q in:\n%s", want, ts)
+		}
+	}
+	if got := goName(reflect.TypeFor[page[*page[map[string]*base]]]()); got != "tsgen.page[*tsgen.page[map[string]*tsgen.base]]" {
+		t.Errorf("goName = %q", got)
 	}
 }
