@@ -28,26 +28,20 @@ const (
 	AuditPasswordReset  = "password_reset"
 )
 
-// AuditService reads the audit log (admins only).
-type AuditService interface {
-	Recent(ctx context.Context, before uint64, limit int) ([]AuditEntry, error)
+// AuditFilter chooses a page of the audit log, newest first. Before, the
+// seq of an entry, starts the page at the entry older than it (the audit
+// route's "before"); a cursor, when given, wins.
+type AuditFilter struct {
+	PageRequest
+	Before uint64 `json:"before"`
 }
 
-// DefaultPageSize and MaxPageSize bound every list that pages.
-const (
-	DefaultPageSize = 100
-	MaxPageSize     = 1000
-)
+// AuditPage is one page of the audit log.
+type AuditPage = Page[AuditEntry]
 
-// ClampLimit turns a requested page size into one the store serves.
-func ClampLimit(limit int) int {
-	switch {
-	case limit <= 0:
-		return DefaultPageSize
-	case limit > MaxPageSize:
-		return MaxPageSize
-	}
-	return limit
+// AuditService reads the audit log (admins only).
+type AuditService interface {
+	List(ctx context.Context, f AuditFilter) (*AuditPage, error)
 }
 
 // Audit actions on boards and images.

@@ -69,12 +69,7 @@ type BoardFilter struct {
 }
 
 // BoardPage is one page of a board listing.
-type BoardPage struct {
-	Items  []*Board `json:"items"`
-	Offset int      `json:"offset"`
-	Limit  int      `json:"limit"`
-	Total  int      `json:"total"`
-}
+type BoardPage = Page[*Board]
 
 // Share is one named user's access to a board.
 type Share struct {

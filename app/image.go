@@ -35,26 +35,16 @@ type Image struct {
 const NoBoard = "none"
 
 // ImageFilter chooses a page of images on one board (or NoBoard), newest first.
-// Cursor (from the previous page's NextCursor) seeks straight to the next
-// page; Offset skips, for clients that count.
 type ImageFilter struct {
 	BoardID string `json:"board_id"`
 	// UserID, with BoardID NoBoard, lists that profile's uncategorized
 	// images: admins only (a deleted profile's images stay theirs to see).
 	UserID string `json:"user_id"`
-	Cursor string `json:"cursor"`
-	Offset int    `json:"offset"`
-	Limit  int    `json:"limit"`
+	PageRequest
 }
 
 // ImagePage is one page of images.
-type ImagePage struct {
-	Items      []*Image `json:"items"`
-	Offset     int      `json:"offset"`
-	Limit      int      `json:"limit"`
-	Total      int      `json:"total"`
-	NextCursor string   `json:"next_cursor"`
-}
+type ImagePage = Page[*Image]
 
 // ImageUpdate changes one image; nil fields stay as they are.
 type ImageUpdate struct {

@@ -149,6 +149,23 @@ type QueueCounts struct {
 	Total      int `json:"total"`
 }
 
+// Of is the count of items in status s.
+func (c QueueCounts) Of(s QueueStatus) int {
+	switch s {
+	case StatusPending:
+		return c.Pending
+	case StatusInProgress:
+		return c.InProgress
+	case StatusCompleted:
+		return c.Completed
+	case StatusFailed:
+		return c.Failed
+	case StatusCanceled:
+		return c.Canceled
+	}
+	return 0
+}
+
 // QueueStatusReport is InvokeAI's queue status: everyone's counts (they
 // say nothing of anyone's work), the caller's own, and the processor.
 type QueueStatusReport struct {
@@ -161,11 +178,32 @@ type QueueStatusReport struct {
 	} `json:"processor"`
 }
 
+// QueueFilter chooses a page of queue items, oldest first.
+type QueueFilter struct {
+	PageRequest
+	// Status, when set, lists only the items in that status.
+	Status QueueStatus `json:"status"`
+	// After is InvokeAI's cursor: the item id the previous page ended on
+	// (its clients send the last item's id); a Cursor, when given, wins.
+	After uint64 `json:"after"`
+	// Newest asks for the last page instead of the first: the newest Limit
+	// items, still oldest first (list_all's answer).
+	Newest bool `json:"newest"`
+}
+
+// QueuePage is one page of queue items.
+type QueuePage = Page[*QueueItem]
+
+// MaxListed bounds the queue's whole-list answers (list_all, item_ids, the
+// window's list): the newest items.
+const MaxListed = MaxPageSize
+
 // QueueService queues render work and decides who may see and change it.
 // Every method acts as the user in ctx.
 type QueueService interface {
 	Enqueue(ctx context.Context, b Batch, priority int) (*EnqueueResult, error)
-	ListItems(ctx context.Context) ([]*QueueItem, error)
+	// ListItems lists a page of items, oldest first; others' redacted.
+	ListItems(ctx context.Context, f QueueFilter) (*QueuePage, error)
 	FindItem(ctx context.Context, id uint64) (*QueueItem, error)
 	Status(ctx context.Context) (*QueueStatusReport, error)
 	CancelItem(ctx context.Context, id uint64) (*QueueItem, error)

@@ -78,6 +78,9 @@ func (p Preferences) Validate() error {
 	return nil
 }
 
+// UserPage is one page of profiles.
+type UserPage = Page[*User]
+
 // UserService manages profiles. Every method acts as the user in ctx.
 type UserService interface {
 	// SetupRequired reports whether the first administrator is still missing.
@@ -93,7 +96,8 @@ type UserService interface {
 	SetPreferences(ctx context.Context, p Preferences) (Preferences, error)
 
 	// Admin only.
-	ListUsers(ctx context.Context) ([]*User, error)
+	// ListUsers lists a page of the profiles but system, oldest first.
+	ListUsers(ctx context.Context, r PageRequest) (*UserPage, error)
 	FindUser(ctx context.Context, userID string) (*User, error)
 	CreateUser(ctx context.Context, u NewUser) (*User, error)
 	UpdateUser(ctx context.Context, userID string, upd UserUpdate) (*User, error)

@@ -48,7 +48,7 @@ func TestSetup(t *testing.T) {
 			}
 		}
 		admin := ts.setupLoginAny(errs)
-		users, err := ts.users.ListUsers(admin)
+		users, err := itemsOf(ts.users.ListUsers(admin, app.PageRequest{}))
 		if ok != 1 || err != nil || len(users) != 1 {
 			t.Fatalf("%d setups succeeded, %d users (%v); want exactly 1", ok, len(users), err)
 		}
@@ -262,13 +262,13 @@ func TestSessions(t *testing.T) {
 		ts := openTestStore(t)
 		admin := ts.setup()
 		carol, carolCtx := ts.createUser(admin, "carol@test.com", true)
-		if _, err := ts.users.ListUsers(carolCtx); err != nil {
+		if _, err := ts.users.ListUsers(carolCtx, app.PageRequest{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := ts.users.UpdateUser(admin, carol.UserID, app.UserUpdate{IsAdmin: ptr(false)}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := ts.users.ListUsers(carolCtx)
+		_, err := ts.users.ListUsers(carolCtx, app.PageRequest{})
 		wantCode(t, err, app.EFORBIDDEN)
 
 		if _, err := ts.users.UpdateUser(admin, carol.UserID, app.UserUpdate{IsActive: ptr(false)}); err != nil {

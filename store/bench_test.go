@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -219,21 +218,20 @@ func BenchmarkImagePage(b *testing.B) {
 	f.db.kv.View(func(tx kv.Tx) error {
 		c := tx.Bucket(bucketImagesByBoard).Cursor()
 		prefix := rangePrefix(f.bigBoard)
-		k, v := lastInRange(c, prefix)
+		k, _ := lastInRange(c, prefix)
 		for i := 1; i < 999*100 && k != nil; i++ {
-			k, v = prevInRange(c, prefix)
+			k, _ = prevInRange(c, prefix)
 		}
-		r, _ := getImage(tx, string(v))
-		cursor = strconv.FormatUint(r.Seq, 10)
+		cursor = encodeCursor(k)
 		return nil
 	})
 	for _, tc := range []struct {
 		name   string
 		filter app.ImageFilter
 	}{
-		{"page_1", app.ImageFilter{BoardID: f.bigBoard, Limit: 100}},
-		{"page_1000_by_cursor", app.ImageFilter{BoardID: f.bigBoard, Limit: 100, Cursor: cursor}},
-		{"page_1000_by_offset", app.ImageFilter{BoardID: f.bigBoard, Limit: 100, Offset: 99_900}},
+		{"page_1", app.ImageFilter{BoardID: f.bigBoard, PageRequest: app.PageRequest{Limit: 100}}},
+		{"page_1000_by_cursor", app.ImageFilter{BoardID: f.bigBoard, PageRequest: app.PageRequest{Limit: 100, Cursor: cursor}}},
+		{"page_1000_by_offset", app.ImageFilter{BoardID: f.bigBoard, PageRequest: app.PageRequest{Limit: 100, Offset: 99_900}}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()

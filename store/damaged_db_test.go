@@ -157,7 +157,7 @@ func everyRequest(t *testing.T, db *store.DB) int {
 	}
 	page, err := boards.ListBoards(ctx, app.BoardFilter{All: true})
 	answer("list boards", err)
-	ims, err := images.ListImages(ctx, app.ImageFilter{Limit: 100})
+	ims, err := images.ListImages(ctx, app.ImageFilter{PageRequest: app.PageRequest{Limit: 100}})
 	answer("list images", err)
 	if page != nil {
 		for _, b := range page.Items {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"slices"
-	"strconv"
 	"sync"
 
 	"easel/app"
@@ -393,30 +392,18 @@ func (s *ImageService) OpenImage(ctx context.Context, name string, thumbnail boo
 // ListImages lists a page of the images on a board the caller may see, or
 // of the caller's uncategorized images, newest first.
 func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.ImagePage, error) {
-	limit := app.ClampLimit(f.Limit)
-	page := &app.ImagePage{Items: []*app.Image{}, Offset: max(f.Offset, 0), Limit: limit}
-	var after uint64
-	if f.Cursor != "" {
-		var err error
-		if after, err = strconv.ParseUint(f.Cursor, 10, 64); err != nil {
-			return nil, app.Errorf(app.EINVALID, "The cursor %q is not one this list gave out.", f.Cursor)
-		}
-	}
+	page := app.NewPage[*app.Image](f.PageRequest)
 	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		bucket, prefix, acc, err := s.imageRange(tx, actor, f.BoardID, f.UserID, &page.Total)
 		if err != nil {
 			return err
 		}
 		c := tx.Bucket(bucket).Cursor()
-		var k, v []byte
-		if f.Cursor != "" {
-			k, v = seekBefore(c, prefix, after)
-		} else {
-			k, v = s.marks.skip(tx, c, prefix, page.Offset)
-		}
 		owners := newNames(tx)
 		records := tx.Bucket(bucketImages)
-		for ; k != nil && len(page.Items) < limit; k, v = prevInRange(c, prefix) {
+		w := pageWalk{r: keyRange{prefix: prefix, backward: true}, req: f.PageRequest, total: page.Total,
+			skip: func(offset int) ([]byte, []byte) { return s.marks.skip(tx, c, prefix, offset) }}
+		page.NextCursor, err = w.walk(c, func(_, v []byte) error {
 			r, err := getImageIn(records, string(v))
 			if err != nil {
 				return err
@@ -425,14 +412,9 @@ func (s *ImageService) ListImages(ctx context.Context, f app.ImageFilter) (*app.
 				return errCorrupt // an index entry without its record
 			}
 			page.Items = append(page.Items, r.view(permsOn(actor, r, acc), owners))
-			if len(page.Items) == limit {
-				if nk, _ := prevInRange(c, prefix); nk != nil {
-					page.NextCursor = strconv.FormatUint(r.Seq, 10)
-				}
-				break
-			}
-		}
-		return nil
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -82,7 +82,7 @@ func TestImagePaging(t *testing.T) {
 	var got []string
 	cursor := ""
 	for pages := 0; ; pages++ {
-		page, err := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, Cursor: cursor, Limit: 3})
+		page, err := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, PageRequest: app.PageRequest{Cursor: cursor, Limit: 3}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,19 +104,19 @@ func TestImagePaging(t *testing.T) {
 			t.Fatalf("cursor order at %d: %s, want %s", i, got[i], newestFirst(i))
 		}
 	}
-	page, _ := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, Offset: 5, Limit: 3})
+	page, _ := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, PageRequest: app.PageRequest{Offset: 5, Limit: 3}})
 	if len(page.Items) != 2 || page.Items[0].ImageName != newestFirst(5) || page.NextCursor != "" {
 		t.Fatalf("offset page = %+v", page)
 	}
 	t.Run("OK a cursor whose image was deleted still continues", func(t *testing.T) {
-		first, _ := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, Limit: 2})
+		first, _ := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, PageRequest: app.PageRequest{Limit: 2}})
 		g.images.DeleteImages(ctx, []string{newestFirst(1)})
-		next, _ := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, Cursor: first.NextCursor, Limit: 2})
+		next, _ := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, PageRequest: app.PageRequest{Cursor: first.NextCursor, Limit: 2}})
 		if next.Items[0].ImageName != newestFirst(2) {
 			t.Fatalf("after the cursor's image went: %s", next.Items[0].ImageName)
 		}
 	})
-	_, err := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, Cursor: "x"})
+	_, err := g.images.ListImages(ctx, app.ImageFilter{BoardID: b.BoardID, PageRequest: app.PageRequest{Cursor: "x"}})
 	wantCode(t, err, app.EINVALID)
 	names2, _ := g.images.ImageNames(ctx, b.BoardID)
 	if len(names2) != 6 || names2[0] != newestFirst(0) {

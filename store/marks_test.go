@@ -42,7 +42,7 @@ func TestOffsetMarks(t *testing.T) {
 	check := func(total int, newest int) {
 		t.Helper()
 		for _, offset := range []int{0, 1, 999, 1000, 1001, 1999, 2000, 2001, total - 1, total, 3000, 1500, 5} {
-			page, err := images.ListImages(ctx, app.ImageFilter{BoardID: app.NoBoard, Offset: offset, Limit: 2})
+			page, err := images.ListImages(ctx, app.ImageFilter{BoardID: app.NoBoard, PageRequest: app.PageRequest{Offset: offset, Limit: 2}})
 			if err != nil {
 				t.Fatal(err)
 			}

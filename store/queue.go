@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"easel/app"
 
@@ -104,33 +105,52 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	return res, nil
 }
 
-// maxListed bounds a queue listing: the newest items.
-const maxListed = 1000
-
-// ListItems lists the newest items, oldest first; others' redacted.
-func (s *QueueService) ListItems(ctx context.Context) ([]*app.QueueItem, error) {
-	out := []*app.QueueItem{}
+// ListItems lists a page of items, oldest first; others' redacted.
+func (s *QueueService) ListItems(ctx context.Context, f app.QueueFilter) (*app.QueuePage, error) {
+	if f.Status != "" && !slices.Contains(queueStatuses, f.Status) {
+		return nil, app.Errorf(app.EINVALID, "There is no queue status %q.", f.Status)
+	}
+	req := f.PageRequest
+	if req.Cursor == "" && f.After != 0 {
+		req.Cursor = encodeCursor(seqKey(f.After))
+	}
+	page := app.NewPage[*app.QueueItem](req)
 	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
-		c := tx.Bucket(bucketQueueItems).Cursor()
-		k, _ := c.Last()
-		for i := 1; i < maxListed && k != nil; i++ {
-			if pk, _ := c.Prev(); pk != nil {
-				k = pk
-			} else {
-				break
+		counts := queueCounts(tx, "")
+		page.Total = counts.Total
+		if f.Status != "" {
+			page.Total = counts.Of(f.Status)
+		}
+		if f.Newest && req.Cursor == "" {
+			req.Offset = max(page.Total-page.Limit, 0)
+			page.Offset = req.Offset
+		}
+		w := pageWalk{req: req, total: page.Total}
+		if f.Status != "" {
+			w.match = func(_, v []byte) (bool, error) {
+				var st struct {
+					Status app.QueueStatus `json:"status"`
+				}
+				err := json.Unmarshal(v, &st)
+				return st.Status == f.Status, err
 			}
 		}
 		owners := newNames(tx)
-		for k, v := c.Seek(k); k != nil; k, v = c.Next() {
+		var err error
+		page.NextCursor, err = w.walk(tx.Bucket(bucketQueueItems).Cursor(), func(_, v []byte) error {
 			var r itemRecord
 			if err := json.Unmarshal(v, &r); err != nil {
 				return err
 			}
-			out = append(out, r.view(actor, nil, owners))
-		}
-		return nil
+			page.Items = append(page.Items, r.view(actor, nil, owners))
+			return nil
+		})
+		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
 // FindItem returns one item: whole to its owner and admins, redacted to others.

@@ -57,7 +57,7 @@ func TestQueueLimits(t *testing.T) {
 		}
 	})
 	t.Run("ErrTooMany retrying counts too", func(t *testing.T) {
-		list, _ := q.queue.ListItems(bob)
+		list, _ := itemsOf(q.queue.ListItems(bob, app.QueueFilter{}))
 		var ids []uint64
 		for _, it := range list[:2] {
 			if _, err := q.queue.CancelItem(bob, it.ItemID); err != nil {

@@ -66,7 +66,7 @@ func TestUnfinishedRunsTakeBackTheirImages(t *testing.T) {
 		})
 	}
 	t.Run("ErrInvalid saving for an item that is not running, and nothing stored", func(t *testing.T) {
-		list, _ := q.queue.ListItems(bob)
+		list, _ := itemsOf(q.queue.ListItems(bob, app.QueueFilter{}))
 		before := q.ImageCount()
 		for _, it := range list {
 			if _, err := save(it.ItemID); app.ErrorCode(err) != app.EINVALID {

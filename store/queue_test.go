@@ -108,7 +108,7 @@ func TestQueueOwnership(t *testing.T) {
 		if !it.Redacted || it.Status != app.StatusPending || it.ItemID != id {
 			t.Fatalf("redacted item = %s", raw)
 		}
-		list, _ := q.queue.ListItems(annCtx)
+		list, _ := itemsOf(q.queue.ListItems(annCtx, app.QueueFilter{}))
 		if len(list) != 3 || !list[0].Redacted || list[0].Graph != nil {
 			t.Fatalf("ann's list = %+v", list)
 		}
@@ -146,7 +146,7 @@ func TestQueueOwnership(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Fatalf("ann clears %d, %v", n, err)
 		}
-		list, _ := q.queue.ListItems(bobCtx)
+		list, _ := itemsOf(q.queue.ListItems(bobCtx, app.QueueFilter{}))
 		if len(list) != 4 {
 			t.Fatalf("bob's items after ann cleared: %d", len(list))
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"sort"
 	"strings"
 
@@ -159,17 +160,40 @@ func (s *UserService) SetPreferences(ctx context.Context, p app.Preferences) (ap
 	return p, err
 }
 
-// ListUsers lists every profile but system, oldest first. Admins only.
-func (s *UserService) ListUsers(ctx context.Context) ([]*app.User, error) {
-	users := []*app.User{}
+// ListUsers lists a page of the profiles but system, oldest first (by
+// when they were made, then by email). Admins only.
+func (s *UserService) ListUsers(ctx context.Context, req app.PageRequest) (*app.UserPage, error) {
+	page := app.NewPage[*app.User](req)
 	err := s.db.readAs(ctx, app.KindUser, app.ActManage, func(tx kv.Tx, _ *userRecord) error {
-		return eachUser(tx, func(u *userRecord) error {
-			users = append(users, &u.User)
+		byID := map[string]*app.User{}
+		var keys, ids [][]byte
+		err := eachUser(tx, func(u *userRecord) error {
+			byID[u.UserID] = &u.User
+			keys = append(keys, userOrderKey(&u.User))
+			ids = append(ids, []byte(u.UserID))
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		page.Total = len(keys)
+		w := pageWalk{req: req, total: page.Total}
+		page.NextCursor, err = w.walk(newSortedCursor(keys, ids), func(_, id []byte) error {
+			page.Items = append(page.Items, byID[string(id)])
+			return nil
+		})
+		return err
 	})
-	sortUsers(users)
-	return users, err
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// userOrderKey orders profiles as listings show them: oldest first, then by
+// email (which is unique).
+func userOrderKey(u *app.User) []byte {
+	return append(binary.BigEndian.AppendUint64(nil, uint64(u.CreatedAt.UnixNano())), u.Email...)
 }
 
 // FindUser returns one profile. Admins only.

@@ -36,7 +36,7 @@ func TestAdminOnly(t *testing.T) {
 	target, _ := ts.createUser(r.admin, "target@test.com", false)
 	n := 0
 	actions := map[string]func(ctx context.Context) error{
-		"list": func(ctx context.Context) error { _, err := ts.users.ListUsers(ctx); return err },
+		"list": func(ctx context.Context) error { _, err := ts.users.ListUsers(ctx, app.PageRequest{}); return err },
 		"find": func(ctx context.Context) error { _, err := ts.users.FindUser(ctx, target.UserID); return err },
 		"create": func(ctx context.Context) error {
 			n++
@@ -91,7 +91,7 @@ func TestUserManagement(t *testing.T) {
 		admin := ts.setup()
 		ts.advance(1)
 		ts.createUser(admin, "bob@test.com", false)
-		users, err := ts.users.ListUsers(admin)
+		users, err := itemsOf(ts.users.ListUsers(admin, app.PageRequest{}))
 		if err != nil || len(users) != 2 || users[0].Email != adminEmail || users[1].Email != "bob@test.com" {
 			t.Fatalf("users = %v, %v", users, err)
 		}

@@ -113,7 +113,7 @@ func (u *Users) List() ([]*app.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	users, err := u.s.svc.Users.ListUsers(ctx)
+	users, err := app.All(func(r app.PageRequest) (*app.UserPage, error) { return u.s.svc.Users.ListUsers(ctx, r) })
 	return users, toJS(err)
 }
 

@@ -18,13 +18,17 @@ func (q *Queue) Enqueue(b app.Batch, priority int) (*app.EnqueueResult, error) {
 	return out, toJS(err)
 }
 
+// List is the newest items (up to app.MaxListed), oldest first.
 func (q *Queue) List() ([]*app.QueueItem, error) {
 	ctx, err := q.s.context()
 	if err != nil {
 		return nil, err
 	}
-	out, err := q.s.svc.Queue.ListItems(ctx)
-	return out, toJS(err)
+	page, err := q.s.svc.Queue.ListItems(ctx, app.QueueFilter{PageRequest: app.PageRequest{Limit: app.MaxListed}, Newest: true})
+	if err != nil {
+		return nil, toJS(err)
+	}
+	return page.Items, nil
 }
 
 func (q *Queue) Get(id uint64) (*app.QueueItem, error) {

@@ -130,9 +130,9 @@ func (g guardedUsers) SetPreferences(ctx context.Context, p app.Preferences) (_ 
 	return g.UserService.SetPreferences(ctx, p)
 }
 
-func (g guardedUsers) ListUsers(ctx context.Context) (_ []*app.User, err error) {
+func (g guardedUsers) ListUsers(ctx context.Context, r app.PageRequest) (_ *app.UserPage, err error) {
 	defer g.s.recoverPanic("Users.ListUsers", &err)
-	return g.UserService.ListUsers(ctx)
+	return g.UserService.ListUsers(ctx, r)
 }
 
 func (g guardedUsers) FindUser(ctx context.Context, userID string) (_ *app.User, err error) {
@@ -290,9 +290,9 @@ func (g guardedQueue) Enqueue(ctx context.Context, b app.Batch, priority int) (_
 	return g.QueueService.Enqueue(ctx, b, priority)
 }
 
-func (g guardedQueue) ListItems(ctx context.Context) (_ []*app.QueueItem, err error) {
+func (g guardedQueue) ListItems(ctx context.Context, f app.QueueFilter) (_ *app.QueuePage, err error) {
 	defer g.s.recoverPanic("Queue.ListItems", &err)
-	return g.QueueService.ListItems(ctx)
+	return g.QueueService.ListItems(ctx, f)
 }
 
 func (g guardedQueue) FindItem(ctx context.Context, id uint64) (_ *app.QueueItem, err error) {

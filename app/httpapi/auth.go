@@ -86,8 +86,20 @@ func (s *Server) setPreferences(w http.ResponseWriter, r *http.Request) {
 	s.reply(w, http.StatusOK, v, err)
 }
 
+// listUsers answers every profile, as InvokeAI's array; a caller that
+// passes cursor, offset or limit gets that page instead.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
-	v, err := s.svc.Users.ListUsers(r.Context())
+	req, err := pageParams(r.URL.Query())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if paged(r.URL.Query()) {
+		page, err := s.svc.Users.ListUsers(r.Context(), req)
+		s.reply(w, http.StatusOK, page, err)
+		return
+	}
+	v, err := app.All(func(req app.PageRequest) (*app.UserPage, error) { return s.svc.Users.ListUsers(r.Context(), req) })
 	s.reply(w, http.StatusOK, v, err)
 }
 
@@ -124,12 +136,17 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// auditLog answers a page of the log, newest first, as an array: before
+// (an entry's seq), cursor (X-Next-Cursor of the page before) or offset
+// say where it starts. The next page's cursor, when there is one, is in
+// the X-Next-Cursor header, as the answer's shape is the array.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"), "limit")
-	var before uint64
+	var f app.AuditFilter
+	var err error
+	f.PageRequest, err = pageParams(q)
 	if err == nil && q.Get("before") != "" {
-		if before, err = strconv.ParseUint(q.Get("before"), 10, 64); err != nil {
+		if f.Before, err = strconv.ParseUint(q.Get("before"), 10, 64); err != nil {
 			err = app.Errorf(app.EINVALID, "before must be an entry's seq, not %q.", q.Get("before"))
 		}
 	}
@@ -137,8 +154,15 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	v, err := s.svc.Audit.Recent(r.Context(), before, limit)
-	s.reply(w, http.StatusOK, v, err)
+	page, err := s.svc.Audit.List(r.Context(), f)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if page.HasMore() {
+		w.Header().Set("X-Next-Cursor", page.NextCursor)
+	}
+	writeJSON(w, http.StatusOK, page.Items)
 }
 
 // reply writes a service's result: v with status, or the error.

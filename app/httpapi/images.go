@@ -59,12 +59,9 @@ func (p uploadPart) Read(b []byte) (int, error) {
 
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := app.ImageFilter{BoardID: q.Get("board_id"), UserID: q.Get("user_id"), Cursor: q.Get("cursor")}
+	f := app.ImageFilter{BoardID: q.Get("board_id"), UserID: q.Get("user_id")}
 	var err error
-	if f.Offset, err = intParam(q.Get("offset"), "offset"); err == nil {
-		f.Limit, err = intParam(q.Get("limit"), "limit")
-	}
-	if err != nil {
+	if f.PageRequest, err = pageParams(q); err != nil {
 		s.fail(w, err)
 		return
 	}

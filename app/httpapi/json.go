@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"easel/app"
@@ -81,3 +82,17 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	writeJSON(w, app.HTTPStatus(app.ErrorCode(err)), map[string]string{"detail": app.ErrorMessage(err)})
 }
+
+// pageParams reads a listing's page request from the query: cursor, offset
+// and limit (each optional).
+func pageParams(q url.Values) (app.PageRequest, error) {
+	req := app.PageRequest{Cursor: q.Get("cursor")}
+	var err error
+	if req.Offset, err = intParam(q.Get("offset"), "offset"); err == nil {
+		req.Limit, err = intParam(q.Get("limit"), "limit")
+	}
+	return req, err
+}
+
+// paged reports whether the query asks for a page rather than the whole list.
+func paged(q url.Values) bool { return q.Has("cursor") || q.Has("offset") || q.Has("limit") }

@@ -55,13 +55,67 @@ func (s *Server) enqueueBatch(w http.ResponseWriter, r *http.Request) {
 // carry thousands of values.
 const maxBatchBody = 8 << 20
 
+// newestItems is the queue's whole-list answer: the newest items (up to
+// app.MaxListed), oldest first.
+func (s *Server) newestItems(r *http.Request) ([]*app.QueueItem, error) {
+	page, err := s.svc.Queue.ListItems(r.Context(), app.QueueFilter{PageRequest: app.PageRequest{Limit: app.MaxListed}, Newest: true})
+	if err != nil {
+		return nil, err
+	}
+	return page.Items, nil
+}
+
 func (s *Server) listQueue(w http.ResponseWriter, r *http.Request) {
-	items, err := s.svc.Queue.ListItems(r.Context())
+	items, err := s.newestItems(r)
 	s.reply(w, http.StatusOK, items, err)
 }
 
+// cursorPage is InvokeAI's CursorPaginatedResults: its clients ask for the
+// next page with the last item's id as the cursor.
+type cursorPage struct {
+	Limit   int              `json:"limit"`
+	HasMore bool             `json:"has_more"`
+	Items   []*app.QueueItem `json:"items"`
+}
+
+// defaultQueuePage is InvokeAI's page size for the queue's list.
+const defaultQueuePage = 50
+
+// listQueuePage is InvokeAI's cursor-paged list, oldest first: cursor (the
+// id of the item the last page ended on), limit, and optionally status.
+// InvokeAI orders by priority first and sends it as priority; Easel lists
+// by id alone, so that parameter is taken and not needed.
+func (s *Server) listQueuePage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := app.QueueFilter{Status: app.QueueStatus(q.Get("status"))}
+	var err error
+	if f.Limit, err = intParam(q.Get("limit"), "limit"); err == nil && q.Get("cursor") != "" {
+		if f.After, err = strconv.ParseUint(q.Get("cursor"), 10, 64); err != nil {
+			err = app.Errorf(app.EINVALID, "cursor must be a queue item's id, not %q.", q.Get("cursor"))
+		}
+	}
+	if err == nil && q.Get("priority") != "" {
+		if _, perr := strconv.Atoi(q.Get("priority")); perr != nil {
+			err = app.Errorf(app.EINVALID, "priority must be a whole number, not %q.", q.Get("priority"))
+		}
+	}
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if q.Get("limit") == "" {
+		f.Limit = defaultQueuePage
+	}
+	page, err := s.svc.Queue.ListItems(r.Context(), f)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cursorPage{Limit: page.Limit, HasMore: page.HasMore(), Items: page.Items})
+}
+
 func (s *Server) queueItemIDs(w http.ResponseWriter, r *http.Request) {
-	items, err := s.svc.Queue.ListItems(r.Context())
+	items, err := s.newestItems(r)
 	ids := make([]uint64, 0, len(items))
 	for _, it := range items {
 		ids = append(ids, it.ItemID)

@@ -96,6 +96,7 @@ func (s *Server) routes() []route {
 
 		{"POST", "/api/v1/queue/{queue_id}/enqueue_batch", signedIn, jsonBody, s.queueRoute(s.enqueueBatch)},
 		{"GET", "/api/v1/queue/{queue_id}/list_all", signedIn, noBody, s.queueRoute(s.listQueue)},
+		{"GET", "/api/v1/queue/{queue_id}/list", signedIn, noBody, s.queueRoute(s.listQueuePage)},
 		{"GET", "/api/v1/queue/{queue_id}/item_ids", signedIn, noBody, s.queueRoute(s.queueItemIDs)},
 		{"GET", "/api/v1/queue/{queue_id}/status", signedIn, noBody, s.queueRoute(s.queueStatus)},
 		{"GET", "/api/v1/queue/{queue_id}/i/{item_id}", signedIn, noBody, s.queueRoute(s.getQueueItem)},

@@ -302,7 +302,11 @@ func TestCrashRecovery(t *testing.T) {
 
 	s := openStudio(t, dir, true)
 	ctx := s.login("bob@t.co", "password-bob@t.co")
-	items, _ := s.queue.ListItems(ctx)
+	page, err := s.queue.ListItems(ctx, app.QueueFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := page.Items
 	if len(items) != 1 || items[0].Status != app.StatusFailed || items[0].ErrorType != "interrupted" {
 		t.Fatalf("after the crash: %+v", items[0])
 	}

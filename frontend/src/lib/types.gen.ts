@@ -115,12 +115,13 @@ export interface BoardFilter {
   all?: boolean;
 }
 
-/** app.BoardPage */
+/** app.Page[*app.Board] */
 export interface BoardPage {
   items: Board[] | null;
   offset: number;
   limit: number;
   total: number;
+  next_cursor: string;
 }
 
 /** app.Share */
@@ -171,7 +172,7 @@ export interface Image {
   can_delete: boolean;
 }
 
-/** app.ImagePage */
+/** app.Page[*app.Image] */
 export interface ImagePage {
   items: Image[] | null;
   offset: number;
