@@ -6,15 +6,38 @@ import (
 	"fmt"
 )
 
-// Workflow is a built-in workflow the UI offers: a graph and the fields of
-// it a form shows. Graphs are templates: a Required field with no value in
-// the graph (the image of "Edit an image") must be filled before running.
+// Workflow is a workflow's whole document, Easel's workflow file: a graph,
+// the fields of it a form shows, and what a library lists and searches
+// (name, author, tags, notes). The keys follow InvokeAI's workflow where
+// they mean the same; the graph is InvokeAI's graph (nodes by id with
+// their field values), not its node editor's nodes[] and edges[].
+//
+// Graphs are templates: a Required field with no value in the graph (the
+// image of "Edit an image") must be filled before running. CheckWorkflow
+// says what a document must be; ParseWorkflow reads one from a file and
+// File writes one.
 type Workflow struct {
 	ID          string          `json:"id"`
 	Name        string          `json:"name"`
+	Author      string          `json:"author"`
 	Description string          `json:"description"`
+	Version     string          `json:"version"` // the workflow's own, as its author numbers it
+	Contact     string          `json:"contact"`
+	Tags        string          `json:"tags"` // comma-separated, as InvokeAI's
+	Notes       string          `json:"notes"`
+	Meta        WorkflowMeta    `json:"meta"`
 	Graph       Graph           `json:"graph"`
 	Fields      []WorkflowField `json:"fields"`
+}
+
+// WorkflowMeta says what kind of workflow a document is and in which
+// version of the format it is written.
+type WorkflowMeta struct {
+	// Category is "user", or "default" for the workflows Easel comes with.
+	// A file's category is only what the file says: the library decides.
+	Category string `json:"category"`
+	// Version is the format's version, WorkflowFormatVersion.
+	Version string `json:"version"`
 }
 
 // WorkflowField is one field of a workflow's form: the node and field it
@@ -33,22 +56,18 @@ type WorkflowField struct {
 var workflowsJSON []byte
 
 // Workflows returns the built-in workflows: "Abstract from prompt", "Noise
-// texture", "Gradient" and "Edit an image". Each call returns fresh copies
-// the caller may change (with SetField, say).
+// texture", "Gradient" and "Edit an image", category "default", by
+// "Easel". Each call returns fresh copies the caller may change (with
+// SetField, say).
 func Workflows() []Workflow {
 	var ws []Workflow
 	if err := json.Unmarshal(workflowsJSON, &ws); err != nil {
 		panic("engine: workflows.json: " + err.Error())
 	}
 	for i := range ws {
-		w := &ws[i]
-		for j := range w.Fields {
-			f := &w.Fields[j]
-			spec, err := fieldSpec(&w.Graph, f.NodeID, f.Field)
-			if err != nil {
-				panic(fmt.Sprintf("engine: workflow %s: %v", w.ID, err))
-			}
-			f.FieldSpec = spec
+		// The same check a saved workflow passes; it fills each field's spec.
+		if err := CheckWorkflow(&ws[i]); err != nil {
+			panic(fmt.Sprintf("engine: workflow %s: %v", ws[i].ID, err))
 		}
 	}
 	return ws
