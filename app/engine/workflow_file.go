@@ -74,7 +74,7 @@ func ParseWorkflow(data []byte) (*Workflow, error) {
 			off += n
 		}
 		line, col := position(data, int64(off))
-		return nil, invalid("The file is not UTF-8 text: byte %d (line %d, column %d) is not part of a character.", off, line, col)
+		return nil, invalid("The file is not UTF-8 text: byte %d (line %d, column %d) is not part of a character.", off+1, line, col)
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
@@ -116,14 +116,11 @@ func parseEasel(data []byte, top map[string]json.RawMessage) (*Workflow, error) 
 	if !present(top, "graph") {
 		return nil, invalid("The workflow has no \"graph\": an Easel workflow file has one, with its nodes and edges.")
 	}
-	var f struct {
-		Format string `json:"format"`
-		Workflow
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
+	var w Workflow // "format" was read already
+	if err := json.Unmarshal(data, &w); err != nil {
 		return nil, jsonError(data, err)
 	}
-	return &f.Workflow, nil
+	return &w, nil
 }
 
 // CheckWorkflow is the check a workflow document must pass to be saved,
@@ -143,7 +140,7 @@ func CheckWorkflow(w *Workflow) error {
 		return invalid("There is no workflow.")
 	}
 	var err error
-	w.Name, err = checkText("name", w.Name, MaxWorkflowNameLength, false)
+	w.Name, err = checkText("The workflow's name", w.Name, MaxWorkflowNameLength, false)
 	if err != nil {
 		return err
 	}
@@ -156,13 +153,13 @@ func CheckWorkflow(w *Workflow) error {
 		max       int
 		multiline bool
 	}{
-		{"id", &w.ID, MaxWorkflowLineLength, false},
-		{"author", &w.Author, MaxWorkflowLineLength, false},
-		{"version", &w.Version, MaxWorkflowLineLength, false},
-		{"contact", &w.Contact, MaxWorkflowLineLength, false},
-		{"tags", &w.Tags, MaxWorkflowTagsLength, false},
-		{"description", &w.Description, MaxWorkflowDescriptionLength, true},
-		{"notes", &w.Notes, MaxWorkflowNotesLength, true},
+		{"The workflow's id", &w.ID, MaxWorkflowLineLength, false},
+		{"The workflow's author", &w.Author, MaxWorkflowLineLength, false},
+		{"The workflow's version", &w.Version, MaxWorkflowLineLength, false},
+		{"The workflow's contact", &w.Contact, MaxWorkflowLineLength, false},
+		{"The workflow's list of tags", &w.Tags, MaxWorkflowTagsLength, false},
+		{"The workflow's description", &w.Description, MaxWorkflowDescriptionLength, true},
+		{"The workflow's notes", &w.Notes, MaxWorkflowNotesLength, true},
 	}
 	for _, t := range texts {
 		if *t.s, err = checkText(t.what, *t.s, t.max, t.multiline); err != nil {
@@ -233,7 +230,7 @@ func checkField(g *Graph, i int, f *WorkflowField) error {
 		return invalid("%s is field %q of node %q (%s), which has no field by that name. Its fields are: %s.",
 			where, clip(f.Field), f.NodeID, typ, fieldNames(def))
 	}
-	label, err := checkText(fmt.Sprintf("label of field %q of node %q", f.Field, f.NodeID), f.Label, MaxWorkflowLineLength, false)
+	label, err := checkText(fmt.Sprintf("The label of %s (field %q of node %q)", strings.ToLower(where[:1])+where[1:], f.Field, f.NodeID), f.Label, MaxWorkflowLineLength, false)
 	if err != nil {
 		return err
 	}
@@ -317,18 +314,19 @@ func standIn(f FieldSpec) any {
 }
 
 // checkText trims s and checks it is at most max characters without
-// control characters (but line breaks and tabs when multiline).
+// control characters (but line breaks and tabs when multiline). what is
+// the text in a message: "The workflow's name".
 func checkText(what, s string, max int, multiline bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if !utf8.ValidString(s) {
-		return "", invalid("The workflow's %s is not valid text.", what)
+		return "", invalid("%s is not valid text.", what)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", invalid("The workflow's %s is %d characters long; at most %d are allowed.", what, n, max)
+		return "", invalid("%s is %d characters long; at most %d are allowed.", what, n, max)
 	}
 	for i, r := range []rune(s) {
 		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return "", invalid("The workflow's %s has a control character (%U) at character %d; remove it.", what, r, i+1)
+			return "", invalid("%s has a control character (%U) at character %d; remove it.", what, r, i+1)
 		}
 	}
 	return s, nil
@@ -457,8 +455,10 @@ func jsonError(data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		line, col := position(data, syn.Offset)
-		if syn.Offset >= int64(len(data)) || strings.Contains(syn.Error(), "unexpected end") {
+		// Offset counts the bytes read, the bad one among them.
+		line, col := position(data, syn.Offset-1)
+		if strings.Contains(syn.Error(), "unexpected end") {
+			line, col = position(data, syn.Offset)
 			return invalid("The file ends too soon, at line %d, column %d (byte %d): it is not all there.", line, col, len(data))
 		}
 		return invalid("The file is not valid JSON: %s, at line %d, column %d (byte %d).", syn.Error(), line, col, syn.Offset)

@@ -256,9 +256,9 @@ func edgeName(i int, e iaiEdge) string {
 // is the input's own, or its field's name.
 func iaiFields(f *iaiWorkflow, kinds map[string]string, calls []*iaiNode) ([]WorkflowField, error) {
 	refs := formFields(f.Form)
-	from := "form"
+	from := "A field of the form"
 	if len(refs) == 0 {
-		refs, from = f.ExposedFields, "exposedFields"
+		refs, from = f.ExposedFields, "An exposed field (exposedFields)"
 	}
 	byID := make(map[string]*iaiNode, len(calls))
 	for _, n := range calls {
@@ -277,11 +277,11 @@ func iaiFields(f *iaiWorkflow, kinds map[string]string, calls []*iaiNode) ([]Wor
 			if kinds[r.NodeID] != "" {
 				what = "a " + kinds[r.NodeID] + " node, which has no fields"
 			}
-			return nil, invalid("The %s shows field %q of node %q, %s.", from, clip(r.FieldName), clip(r.NodeID), what)
+			return nil, invalid("%s is field %q of node %q, %s.", from, clip(r.FieldName), clip(r.NodeID), what)
 		}
 		in, ok := n.Data.Inputs[r.FieldName]
 		if !ok && registry[n.Data.Type].Input(r.FieldName) == nil {
-			return nil, invalid("The %s shows field %q of node %q (%s), which has no field by that name.",
+			return nil, invalid("%s is field %q of node %q (%s), which has no field by that name.",
 				from, clip(r.FieldName), clip(n.ID), n.Data.Type)
 		}
 		label := strings.TrimSpace(in.Label)
