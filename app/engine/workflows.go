@@ -31,8 +31,9 @@ type Workflow struct {
 }
 
 // WorkflowMeta says what kind of workflow a document is and in which
-// version of the format it is written.
-type WorkflowMeta struct {
+// version of the format it is written. It is an alias of a struct with no
+// name of its own, so cmd/tsgen writes it out in Workflow.
+type WorkflowMeta = struct {
 	// Category is "user", or "default" for the workflows Easel comes with.
 	// A file's category is only what the file says: the library decides.
 	Category string `json:"category"`
