@@ -20,6 +20,7 @@ type services struct {
 	images   *store.ImageService
 	queue    *store.QueueService
 	settings *store.SettingsService
+	library  *store.WorkflowService
 	worker   *render.Worker
 	events   *app.Broker
 	db       *store.DB
@@ -41,6 +42,7 @@ func newServices(db *store.DB, workers int, log *slog.Logger) *services {
 		images:   images,
 		queue:    queue,
 		settings: store.NewSettingsService(db),
+		library:  store.NewWorkflowService(db, engine.CheckDocument, engine.BuiltinDocuments()),
 		worker: render.NewWorker(render.Config{Queue: queue, Images: images, Boards: boards,
 			Events: events, Signals: signals, Log: log, Slots: workers}),
 		events: events,
@@ -53,6 +55,14 @@ func newServices(db *store.DB, workers int, log *slog.Logger) *services {
 // sessions, forgotten login failures and old audit entries until ctx ends.
 func (s *services) start(ctx context.Context) error {
 	go s.db.SweepWhileRunning(ctx, store.SweepEvery, s.log)
+	// The built-in workflows join the library; on a disk that takes no
+	// writes they wait for the next start, and Easel starts all the same.
+	if err := s.library.AddBuiltins(); err != nil {
+		if code := app.ErrorCode(err); code != app.ENOSPACE && code != app.EREADONLY {
+			return err
+		}
+		s.log.Warn("the built-in workflows were not added to the library", "err", err)
+	}
 	return s.worker.Start(ctx)
 }
 

@@ -21,11 +21,13 @@ const (
 	KindQueue                  // everyone's queue as a whole
 	KindUser                   // someone's profile
 	KindAuditLog
-	KindSettings // the studio's limits
+	KindSettings    // the studio's limits
+	KindWorkflow    // a saved graph with its form
+	KindStylePreset // prompt templates with a {prompt} placeholder
 	kindCount
 )
 
-var kindNames = [kindCount]string{"board", "image", "loose_image", "queue_item", "queue", "user", "audit_log", "settings"}
+var kindNames = [kindCount]string{"board", "image", "loose_image", "queue_item", "queue", "user", "audit_log", "settings", "workflow", "style_preset"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -76,6 +78,7 @@ type rule struct {
 	denied string
 }
 
+// seeBoard: who may see a board, and any shared thing.
 var seeBoard = []Relation{RelOwner, RelEditor, RelViewer, RelShared, RelPublic, RelAdmin}
 
 // accessTable is DESIGN.md's "Who may do what", whole.
@@ -121,6 +124,24 @@ var accessTable = [kindCount][actionCount]rule{
 		ActSee:    {[]Relation{RelSignedIn}, ""}, // the errors that enforce them quote them anyway
 		ActChange: {[]Relation{RelAdmin}, "Only an administrator can do this."},
 	},
+	// Workflows and style presets are shared as boards are; to see one is
+	// to use it and to copy it ("Save as mine"). Built-in ones belong to
+	// the system profile and are shared with everyone, so only admins
+	// change them: nobody acts as the system profile.
+	KindWorkflow:    libraryRules("workflow"),
+	KindStylePreset: libraryRules("style preset"),
+}
+
+// libraryRules are the rows of a kind of thing kept in each profile's
+// library: workflows and style presets.
+func libraryRules(noun string) [actionCount]rule {
+	return [actionCount]rule{
+		ActSee:     {seeBoard, ""},
+		ActListAll: {[]Relation{RelAdmin}, "Only an administrator can list everyone's " + noun + "s."},
+		ActChange:  {[]Relation{RelOwner, RelEditor, RelAdmin}, "You can use and copy this " + noun + ", not change it. Save a copy as yours, or ask its owner for editor access."},
+		ActManage:  {[]Relation{RelOwner, RelAdmin}, "Only the " + noun + "'s owner can choose who sees it."},
+		ActDelete:  {[]Relation{RelOwner, RelAdmin}, "Only the " + noun + "'s owner can delete it."},
+	}
 }
 
 // Allowed reports whether an actor standing in rel to a thing of kind k
@@ -137,7 +158,7 @@ func Allowed(k Kind, a Action, rel Relation) bool {
 // hidden are the kinds that do not exist for whoever may not see them: a
 // board or an image one may not see is "not found", never "not allowed",
 // so that nobody learns it is there.
-var hidden = [kindCount]bool{KindBoard: true, KindImage: true, KindLooseImage: true}
+var hidden = [kindCount]bool{KindBoard: true, KindImage: true, KindLooseImage: true, KindWorkflow: true, KindStylePreset: true}
 
 // Check returns nil when Allowed, else the error to give: "not found" to
 // whoever may not see a hidden kind of thing, and "not allowed", in the
@@ -164,6 +185,10 @@ func notFound(k Kind) error {
 		return ErrImageNotFound
 	case KindUser:
 		return ErrUserNotFound
+	case KindWorkflow:
+		return ErrWorkflowNotFound
+	case KindStylePreset:
+		return ErrStylePresetNotFound
 	}
 	return Errorf(ENOTFOUND, "%s not found", strings.ReplaceAll(k.String(), "_", " "))
 }

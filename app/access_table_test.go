@@ -54,6 +54,16 @@ user.manage                 .  .  .  .  .  .  .  .  .  .  .  .  y
 audit_log.see               .  .  .  .  .  .  .  .  .  .  .  .  y
 settings.see                .  y  y  y  y  y  y  y  y  y  y  y  y
 settings.change             .  .  .  .  .  .  .  .  .  .  .  .  y
+workflow.see                .  .  y  y  y  y  y  y  y  y  y  .  y
+workflow.list_all           .  .  .  .  .  .  .  .  .  .  .  .  y
+workflow.change             .  .  y  y  y  .  .  .  .  .  .  .  y
+workflow.manage             .  .  y  .  .  .  .  .  .  .  .  .  y
+workflow.delete             .  .  y  .  .  .  .  .  .  .  .  .  y
+style_preset.see            .  .  y  y  y  y  y  y  y  y  y  .  y
+style_preset.list_all       .  .  .  .  .  .  .  .  .  .  .  .  y
+style_preset.change         .  .  y  y  y  .  .  .  .  .  .  .  y
+style_preset.manage         .  .  y  .  .  .  .  .  .  .  .  .  y
+style_preset.delete         .  .  y  .  .  .  .  .  .  .  .  .  y
 `
 
 func TestAccessTableEveryCell(t *testing.T) {
@@ -119,6 +129,11 @@ func TestCheckSaysNotFoundOrNotAllowed(t *testing.T) {
 		{KindAuditLog, ActSee, RelSignedIn, EFORBIDDEN},
 		{KindSettings, ActChange, RelSignedIn, EFORBIDDEN},
 		{KindSettings, ActChange, RelSignedIn | RelAdmin, ""},
+		{KindWorkflow, ActChange, RelSignedIn, ENOTFOUND},
+		{KindWorkflow, ActChange, RelSignedIn | RelViewer, EFORBIDDEN},
+		{KindWorkflow, ActDelete, RelSignedIn | RelEditor, EFORBIDDEN},
+		{KindStylePreset, ActManage, RelSignedIn, ENOTFOUND},
+		{KindStylePreset, ActChange, RelSignedIn | RelShared, EFORBIDDEN},
 	} {
 		if got := ErrorCode(Check(c.kind, c.action, c.rel)); got != c.code {
 			t.Errorf("Check(%s, %s, %b) = %q, want %q", c.kind, c.action, c.rel, got, c.code)

@@ -125,3 +125,9 @@ var ErrBoardNotFound = Errorf(ENOTFOUND, "Board not found")
 
 // ErrImageNotFound is what anyone who may not see an image is told.
 var ErrImageNotFound = Errorf(ENOTFOUND, "Image not found")
+
+// ErrWorkflowNotFound is what anyone who may not see a workflow is told.
+var ErrWorkflowNotFound = Errorf(ENOTFOUND, "Workflow not found")
+
+// ErrStylePresetNotFound is what anyone who may not see a style preset is told.
+var ErrStylePresetNotFound = Errorf(ENOTFOUND, "Style preset not found")

@@ -31,6 +31,7 @@ var migrations = []func(tx kv.Tx, db *DB) error{
 	migrateBoards,
 	migrateQueue,
 	migrateQueueCounts,
+	migrateWorkflows,
 }
 
 // SchemaVersion is the version a store has after Open.
@@ -136,4 +137,16 @@ func migrateQueueCounts(tx kv.Tx, db *DB) error {
 		}
 		return countItem(tx, r.Owner, "", r.Status)
 	})
+}
+
+// migrateWorkflows (5) creates the workflow library. The built-in workflows
+// are added to it at start (WorkflowService.AddBuiltins), so that those of
+// a later Easel arrive the same way.
+func migrateWorkflows(tx kv.Tx, db *DB) error {
+	for _, name := range append(workflows.buckets(), bucketWorkflowOpened, bucketWorkflowBuiltinsAdded) {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

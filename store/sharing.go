@@ -312,7 +312,7 @@ func (k *sharedKind) forgetUser(tx kv.Tx, userID string) error {
 }
 
 // sharedKinds are every shareable kind, for what concerns them all.
-var sharedKinds = []*sharedKind{boards}
+var sharedKinds = []*sharedKind{boards, workflows}
 
 // removeUserShares takes away every grant a deleted user had, on things of
 // every kind.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"easel/app"
+	"easel/app/engine"
 	"easel/app/render"
 	"easel/store"
 )
@@ -31,6 +32,10 @@ type Studio struct {
 	Images   *store.ImageService
 	Queue    *store.QueueService
 	Settings *store.SettingsService
+	// Workflows holds the libraries, with BuiltinWorkflows added as they
+	// are at every start.
+	Workflows        *store.WorkflowService
+	BuiltinWorkflows []app.BuiltinWorkflow
 	// Events is the broker the queue and the worker publish on.
 	Events *app.Broker
 	// Signals carry the queue's news of work and cancels to the worker.
@@ -107,6 +112,10 @@ func Open(dir string, opts ...Option) (*Studio, error) {
 		return nil, err
 	}
 	s := build(db, c)
+	if err := s.Workflows.AddBuiltins(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if c.start {
 		if err := s.Start(context.Background()); err != nil {
 			db.Close()
@@ -132,6 +141,8 @@ func build(db *store.DB, c config) *Studio {
 		Events:   events,
 		Signals:  signals,
 	}
+	s.BuiltinWorkflows = engine.BuiltinDocuments()
+	s.Workflows = store.NewWorkflowService(db, engine.CheckDocument, s.BuiltinWorkflows)
 	s.Worker = render.NewWorker(render.Config{Queue: s.Queue, Images: s.Images, Boards: s.Boards,
 		Events: events, Signals: signals, Log: c.log, Slots: c.slots, IdleWait: c.idle})
 	return s

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"easel/app"
+	"easel/store/kv"
+
+	"github.com/google/uuid"
+)
+
+// WorkflowService keeps each profile's library of workflows, shared as
+// boards are (sharing.go), with the built-in ones as the system profile's.
+type WorkflowService struct {
+	db       *DB
+	check    app.WorkflowCheck
+	builtins []app.BuiltinWorkflow
+}
+
+// NewWorkflowService returns the workflows of db. check reads and checks
+// every document before it is kept; builtins are added by AddBuiltins.
+func NewWorkflowService(db *DB, check app.WorkflowCheck, builtins []app.BuiltinWorkflow) *WorkflowService {
+	return &WorkflowService{db: db, check: check, builtins: builtins}
+}
+
+var _ app.WorkflowService = (*WorkflowService)(nil)
+
+// workflowAccess finds a workflow and the actor's access to it, and asks
+// the access table whether they may do act. To an actor who may not see
+// it, it does not exist.
+func workflowAccess(tx kv.Tx, actor *userRecord, id string, act app.Action) (*workflowRecord, app.Access, error) {
+	w, err := getWorkflow(tx, id)
+	if err != nil {
+		return nil, app.Access{}, err
+	}
+	if w == nil {
+		return nil, app.Access{}, app.ErrWorkflowNotFound
+	}
+	acc := workflows.accessOf(tx, actor, &w.sharedHead)
+	return w, acc, app.Check(app.KindWorkflow, act, acc.Relations())
+}
+
+// accessView is what the caller sees of who owns w and what they may do.
+func (w *workflowRecord) accessView(acc app.Access, owners *names) app.WorkflowAccess {
+	return app.WorkflowAccess{
+		OwnerName: owners.of(w.Owner), Visibility: w.Visibility, MyRole: acc.Label(),
+		CanChange: acc.Can(app.KindWorkflow, app.ActChange), CanManage: acc.Can(app.KindWorkflow, app.ActManage),
+	}
+}
+
+// view is the whole workflow as the actor sees it.
+func (w *workflowRecord) view(tx kv.Tx, actor *userRecord, acc app.Access, owners *names) *app.Workflow {
+	return &app.Workflow{
+		WorkflowID: w.ID, Name: w.Name, CreatedAt: w.Created, UpdatedAt: w.Updated,
+		OpenedAt: openedAt(tx, w.ID, actor.UserID), UserID: w.Owner, IsPublic: w.Visibility != app.VisibilityPrivate,
+		Workflow: append([]byte(nil), w.Doc...), WorkflowAccess: w.accessView(acc, owners),
+	}
+}
+
+// listItem is the workflow as a listing shows it.
+func (w *workflowRecord) listItem(opened *time.Time, acc app.Access, owners *names) *app.WorkflowListItem {
+	return &app.WorkflowListItem{
+		WorkflowID: w.ID, Name: w.Name, Description: w.Description, Category: w.Category, Tags: w.Tags,
+		CreatedAt: w.Created, UpdatedAt: w.Updated, OpenedAt: opened, UserID: w.Owner,
+		IsPublic: w.Visibility != app.VisibilityPrivate, ThumbnailURL: w.thumbnailURL(), WorkflowAccess: w.accessView(acc, owners),
+	}
+}
+
+func (w *workflowRecord) thumbnailURL() *string {
+	if w.Thumbnail == "" {
+		return nil
+	}
+	url := "/api/v1/workflows/i/" + w.ID + "/thumbnail"
+	return &url
+}
+
+// CreateWorkflow keeps a new workflow, the caller's and private.
+func (s *WorkflowService) CreateWorkflow(ctx context.Context, doc []byte) (*app.Workflow, error) {
+	id := uuid.NewString()
+	doc, sum, err := s.check(doc, app.WorkflowFix{ID: id, Category: app.WorkflowCategoryUser})
+	if err != nil {
+		return nil, err
+	}
+	var out *app.Workflow
+	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, err := s.db.createWorkflowTx(tx, id, actor.UserID, sum, doc)
+		if err != nil {
+			return err
+		}
+		out = w.view(tx, actor, w.access(actor, app.RoleNone), newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// createWorkflowTx stores a new private workflow of owner's.
+func (db *DB) createWorkflowTx(tx kv.Tx, id, owner string, sum app.WorkflowSummary, doc []byte) (*workflowRecord, error) {
+	head, err := workflows.newHead(tx, id, owner)
+	if err != nil {
+		return nil, err
+	}
+	now := db.now()
+	w := &workflowRecord{sharedHead: head, Name: sum.Name, Description: sum.Description, Tags: sum.Tags,
+		Category: sum.Category, Created: now, Updated: now, Doc: doc}
+	return w, workflows.create(tx, &w.sharedHead, w.encode())
+}
+
+// FindWorkflow returns one workflow the caller may see, document and all.
+func (s *WorkflowService) FindWorkflow(ctx context.Context, id string) (*app.Workflow, error) {
+	var out *app.Workflow
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, acc, err := workflowAccess(tx, actor, id, app.ActSee)
+		if err != nil {
+			return err
+		}
+		out = w.view(tx, actor, acc, newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// UpdateWorkflow replaces a workflow's document: its owner, an editor or
+// an admin. Its id, category and owner stay.
+func (s *WorkflowService) UpdateWorkflow(ctx context.Context, id string, doc []byte) (*app.Workflow, error) {
+	var out *app.Workflow
+	// The document is checked before the transaction, with the category
+	// read in a first look; a change of category between the two fails
+	// the write below rather than storing a document that lies.
+	category := app.WorkflowCategoryUser
+	if err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, _, err := workflowAccess(tx, actor, id, app.ActChange)
+		if err == nil {
+			category = w.Category
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	doc, sum, err := s.check(doc, app.WorkflowFix{ID: id, Category: category})
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		before, acc, err := workflowAccess(tx, actor, id, app.ActChange)
+		if err != nil {
+			return err
+		}
+		if before.Category != category {
+			return app.Errorf(app.ECONFLICT, "This workflow changed while it was being saved. Open it again and save once more.")
+		}
+		after := *before
+		after.Name, after.Description, after.Tags = sum.Name, sum.Description, sum.Tags
+		after.Doc, after.Updated = doc, s.db.now()
+		if err := workflows.change(tx, &before.sharedHead, &after.sharedHead, after.encode()); err != nil {
+			return err
+		}
+		if before.Owner != actor.UserID {
+			if err := s.db.audit(tx, actor.UserID, app.AuditWorkflowUpdated, id, before.Name); err != nil {
+				return err
+			}
+		}
+		out = after.view(tx, actor, acc, newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// SetWorkflowPublic shares a workflow with everyone (InvokeAI's is_public)
+// or makes it private again: its owner or an admin.
+func (s *WorkflowService) SetWorkflowPublic(ctx context.Context, id string, public bool) (*app.Workflow, error) {
+	vis := app.VisibilityPrivate
+	if public {
+		vis = app.VisibilityShared
+	}
+	var out *app.Workflow
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		before, _, err := workflowAccess(tx, actor, id, app.ActManage)
+		if err != nil {
+			return err
+		}
+		after := *before
+		after.Visibility, after.Updated = vis, s.db.now()
+		if err := workflows.change(tx, &before.sharedHead, &after.sharedHead, after.encode()); err != nil {
+			return err
+		}
+		if before.Visibility != vis {
+			if err := s.db.audit(tx, actor.UserID, app.AuditWorkflowVisibility, id, string(vis)); err != nil {
+				return err
+			}
+		}
+		out = after.view(tx, actor, workflows.accessOf(tx, actor, &after.sharedHead), newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// DeleteWorkflow deletes a workflow: its owner or an admin.
+func (s *WorkflowService) DeleteWorkflow(ctx context.Context, id string) error {
+	return s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, _, err := workflowAccess(tx, actor, id, app.ActDelete)
+		if err != nil {
+			return err
+		}
+		if err := workflows.remove(tx, &w.sharedHead); err != nil {
+			return err
+		}
+		if err := forgetOpened(tx, id); err != nil {
+			return err
+		}
+		return s.db.audit(tx, actor.UserID, app.AuditWorkflowDeleted, id, w.Name)
+	})
+}
+
+// CopyWorkflow saves a copy of a workflow the caller may see as theirs.
+func (s *WorkflowService) CopyWorkflow(ctx context.Context, id string) (*app.Workflow, error) {
+	var original *workflowRecord
+	if err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+		var err error
+		original, _, err = workflowAccess(tx, actor, id, app.ActSee)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	copyID := uuid.NewString()
+	doc, sum, err := s.check(original.Doc, app.WorkflowFix{ID: copyID, Name: copyName(original.Name), Category: app.WorkflowCategoryUser})
+	if err != nil {
+		return nil, err
+	}
+	var out *app.Workflow
+	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		if _, _, err := workflowAccess(tx, actor, id, app.ActSee); err != nil {
+			return err // gone, or no longer visible, meanwhile
+		}
+		w, err := s.db.createWorkflowTx(tx, copyID, actor.UserID, sum, doc)
+		if err != nil {
+			return err
+		}
+		out = w.view(tx, actor, w.access(actor, app.RoleNone), newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// copyName is the name of a copy: the original's, marked, within bounds.
+func copyName(name string) string {
+	const mark = " (copy)"
+	if r := []rune(name); len(r) > app.MaxWorkflowNameRunes-len(mark) {
+		name = string(r[:app.MaxWorkflowNameRunes-len(mark)])
+	}
+	return name + mark
+}
+
+// MarkWorkflowOpened records that the caller opened a workflow they may see.
+func (s *WorkflowService) MarkWorkflowOpened(ctx context.Context, id string) (*app.Workflow, error) {
+	var out *app.Workflow
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, acc, err := workflowAccess(tx, actor, id, app.ActSee)
+		if err != nil {
+			return err
+		}
+		if err := markOpened(tx, id, actor.UserID, s.db.now()); err != nil {
+			return err
+		}
+		out = w.view(tx, actor, acc, newNames(tx))
+		return nil
+	})
+	return out, err
+}
+
+// ListWorkflowShares lists who a workflow is shared with: its owner and admins.
+func (s *WorkflowService) ListWorkflowShares(ctx context.Context, id string) ([]app.Share, error) {
+	var out []app.Share
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
+		if err != nil {
+			return err
+		}
+		out, err = workflows.shares(tx, w.ID)
+		return err
+	})
+	sortShares(out)
+	return out, err
+}
+
+// ShareWorkflow gives userID a role on a workflow: its owner or an admin.
+func (s *WorkflowService) ShareWorkflow(ctx context.Context, id, userID string, role app.Role) (*app.Share, error) {
+	var out *app.Share
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
+		if err != nil {
+			return err
+		}
+		target, err := getUser(tx, userID)
+		if err != nil {
+			return err
+		}
+		if out, err = workflows.grantTo(tx, &w.sharedHead, target, userID, role, s.db.now()); err != nil {
+			return err
+		}
+		return s.db.audit(tx, actor.UserID, app.AuditWorkflowShared, id, userID+" as "+string(role))
+	})
+	return out, err
+}
+
+// UnshareWorkflow takes userID's role on a workflow away: its owner or an admin.
+func (s *WorkflowService) UnshareWorkflow(ctx context.Context, id, userID string) error {
+	return s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
+		if err != nil {
+			return err
+		}
+		if err := workflows.revoke(tx, &w.sharedHead, userID); err != nil {
+			return err
+		}
+		return s.db.audit(tx, actor.UserID, app.AuditWorkflowUnshared, id, userID)
+	})
+}
+
+// AddBuiltins adds each built-in workflow not added before to the library,
+// as the system profile's, shared with everyone. One an admin deleted is
+// not added again. It runs at every start; on a disk that takes no
+// writes, it waits for the next.
+func (s *WorkflowService) AddBuiltins() error {
+	type checked struct {
+		app.BuiltinWorkflow
+		sum app.WorkflowSummary
+	}
+	var todo []checked
+	for _, b := range s.builtins {
+		doc, sum, err := s.check(b.Doc, app.WorkflowFix{ID: b.ID, Category: app.WorkflowCategoryDefault})
+		if err != nil {
+			return err // a bug in Easel's own workflows; its tests catch it
+		}
+		todo = append(todo, checked{app.BuiltinWorkflow{ID: b.ID, Doc: doc}, sum})
+	}
+	return s.db.update(func(tx kv.Tx) error {
+		added := tx.Bucket(bucketWorkflowBuiltinsAdded)
+		for _, b := range todo {
+			if added.Get([]byte(b.ID)) != nil {
+				continue
+			}
+			w, err := s.db.createWorkflowTx(tx, b.ID, app.SystemUserID, b.sum, b.Doc)
+			if err != nil {
+				return err
+			}
+			after := *w
+			after.Visibility = app.VisibilityShared
+			if err := workflows.change(tx, &w.sharedHead, &after.sharedHead, after.encode()); err != nil {
+				return err
+			}
+			if err := added.Put([]byte(b.ID), []byte{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
