@@ -287,7 +287,7 @@ const standInImage = "00000000-0000-4000-8000-000000000000.png"
 // standIn is a valid value of f's kind, for a template's unset field.
 func standIn(f FieldSpec) any {
 	if f.Default != nil {
-		return f.Default
+		return copyJSON(f.Default)
 	}
 	switch f.Kind {
 	case KindImage:
