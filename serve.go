@@ -46,7 +46,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	svc := newServices(db, *workers, log)
 	api := httpapi.New(httpapi.Services{
 		Auth: svc.auth, Users: svc.users, Audit: svc.audit, Boards: svc.boards, Images: svc.images,
-		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(),
+		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(), Library: svc.library,
 	}, frontend(), log, host)
 
 	ln, err := net.Listen("tcp", *addr)

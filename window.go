@@ -26,7 +26,7 @@ func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 	rt := &wailsRuntime{}
 	session := desktop.NewSession(desktop.Services{
 		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
-		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(),
+		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(), Library: svc.library,
 	}, desktop.WithRuntime(rt), desktop.WithLog(log)) // panics, with their stacks, go to Easel's log
 	return wails.Run(&options.App{
 		Title:     "Easel",
@@ -84,6 +84,29 @@ func (r *wailsRuntime) OpenImages() ([]string, error) {
 	return wailsruntime.OpenMultipleFilesDialog(*ctx, wailsruntime.OpenDialogOptions{
 		Title:   "Import images",
 		Filters: []wailsruntime.FileFilter{{DisplayName: "Images (PNG, JPEG, WebP)", Pattern: "*.png;*.jpg;*.jpeg;*.webp"}},
+	})
+}
+
+func (r *wailsRuntime) OpenWorkflowFile() (string, error) {
+	ctx := r.ctx.Load()
+	if ctx == nil {
+		return "", nil
+	}
+	return wailsruntime.OpenFileDialog(*ctx, wailsruntime.OpenDialogOptions{
+		Title:   "Import a workflow",
+		Filters: []wailsruntime.FileFilter{{DisplayName: "Workflow files (Easel, InvokeAI)", Pattern: "*.json"}},
+	})
+}
+
+func (r *wailsRuntime) SaveWorkflowFile(defaultName string) (string, error) {
+	ctx := r.ctx.Load()
+	if ctx == nil {
+		return "", nil
+	}
+	return wailsruntime.SaveFileDialog(*ctx, wailsruntime.SaveDialogOptions{
+		Title:           "Export the workflow",
+		DefaultFilename: defaultName,
+		Filters:         []wailsruntime.FileFilter{{DisplayName: "Workflow files", Pattern: "*.json"}},
 	})
 }
 

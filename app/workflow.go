@@ -151,6 +151,8 @@ type WorkflowService interface {
 	ListWorkflowShares(ctx context.Context, id string) ([]Share, error)
 	ShareWorkflow(ctx context.Context, id, userID string, role Role) (*Share, error)
 	UnshareWorkflow(ctx context.Context, id, userID string) error
+	// WorkflowShareCandidates lists the profiles it could be shared with.
+	WorkflowShareCandidates(ctx context.Context, id string) ([]ProfileTile, error)
 }
 
 // Audit actions on someone else's workflow, by an administrator, and on

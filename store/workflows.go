@@ -317,6 +317,21 @@ func (s *WorkflowService) UnshareWorkflow(ctx context.Context, id, userID string
 	})
 }
 
+// WorkflowShareCandidates lists the profiles a workflow could be shared
+// with: its owner or an admin asks.
+func (s *WorkflowService) WorkflowShareCandidates(ctx context.Context, id string) ([]app.ProfileTile, error) {
+	var out []app.ProfileTile
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
+		if err != nil {
+			return err
+		}
+		out, err = shareCandidates(tx, w.Owner)
+		return err
+	})
+	return out, err
+}
+
 // AddBuiltins adds each built-in workflow not added before to the library,
 // as the system profile's, shared with everyone. One an admin deleted is
 // not added again. It runs at every start; on a disk that takes no

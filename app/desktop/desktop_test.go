@@ -28,6 +28,8 @@ type window struct {
 	queue *store.QueueService
 	mu    sync.Mutex
 	event []string
+	// pickWorkflow and saveWorkflow are what the file dialogs answer.
+	pickWorkflow, saveWorkflow string
 }
 
 func newWindow(t *testing.T) *window {
@@ -45,6 +47,7 @@ func windowServices(set *studiotest.Studio) desktop.Services {
 	return desktop.Services{
 		Auth: set.Auth, Users: set.Users, Boards: set.Boards, Images: set.Images,
 		Queue: set.Queue, Settings: set.Settings, Broker: set.Events, Workflows: engine.Workflows(),
+		Library: set.Workflows,
 	}
 }
 
@@ -62,6 +65,12 @@ func (w *window) OpenImages() ([]string, error) { return nil, nil }
 
 // SaveZip saves nowhere.
 func (w *window) SaveZip(string) (string, error) { return "", nil }
+
+// OpenWorkflowFile picks what the test put in pickWorkflow.
+func (w *window) OpenWorkflowFile() (string, error) { return w.pickWorkflow, nil }
+
+// SaveWorkflowFile saves where the test put in saveWorkflow.
+func (w *window) SaveWorkflowFile(string) (string, error) { return w.saveWorkflow, nil }
 
 // jsErr decodes the error the page receives.
 func jsErr(t *testing.T, err error) (status int, detail string) {

@@ -67,6 +67,9 @@ func (s *Session) guard(svc Services) Services {
 	if svc.Settings != nil {
 		svc.Settings = guardedSettings{svc.Settings, s}
 	}
+	if svc.Library != nil {
+		svc.Library = guardedLibrary{svc.Library, s}
+	}
 	return svc
 }
 

@@ -23,6 +23,7 @@ func TestEveryServiceCallIsGuarded(t *testing.T) {
 		Images:   struct{ app.ImageService }{},
 		Queue:    struct{ app.QueueService }{},
 		Settings: struct{ app.SettingsService }{},
+		Library:  struct{ app.WorkflowService }{},
 	}, WithLog(slog.New(slog.NewTextHandler(logs, nil))))
 
 	sv := reflect.ValueOf(s.svc)

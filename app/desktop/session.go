@@ -33,6 +33,8 @@ type Services struct {
 	Broker   *app.Broker
 	// Workflows are the built-in workflows the Generate panel offers.
 	Workflows any
+	// Library keeps each profile's workflows.
+	Library app.WorkflowService
 }
 
 // Dialogs are the native file dialogs.
@@ -41,6 +43,10 @@ type Dialogs interface {
 	OpenImages() ([]string, error)
 	// SaveZip asks where to save a zip; "" when they cancel.
 	SaveZip(defaultName string) (string, error)
+	// OpenWorkflowFile lets the person pick a workflow file; "" when they cancel.
+	OpenWorkflowFile() (string, error)
+	// SaveWorkflowFile asks where to save a workflow file; "" when they cancel.
+	SaveWorkflowFile(defaultName string) (string, error)
 }
 
 // Runtime is what the window's runtime does for the session: send events
@@ -103,9 +109,11 @@ func NewSession(svc Services, opts ...Option) *Session {
 // nothing picked, nowhere to save.
 type noRuntime struct{}
 
-func (noRuntime) Emit(string, ...any)            {}
-func (noRuntime) OpenImages() ([]string, error)  { return nil, nil }
-func (noRuntime) SaveZip(string) (string, error) { return "", nil }
+func (noRuntime) Emit(string, ...any)                     {}
+func (noRuntime) OpenImages() ([]string, error)           { return nil, nil }
+func (noRuntime) SaveZip(string) (string, error)          { return "", nil }
+func (noRuntime) OpenWorkflowFile() (string, error)       { return "", nil }
+func (noRuntime) SaveWorkflowFile(string) (string, error) { return "", nil }
 
 // Start is called from Wails' OnStartup: it keeps the window's context and
 // runs the idle lock until ctx ends.

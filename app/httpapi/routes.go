@@ -110,6 +110,26 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/queue/{queue_id}/processor/resume", signedIn, noBody, s.queueRoute(s.pauseQueue(false))},
 		{"GET", "/api/v1/queue/{queue_id}/events", media, noBody, s.queueRoute(s.queueEvents)},
 		{"GET", "/api/v1/workflows/builtin", signedIn, noBody, s.workflows},
+
+		{"GET", "/api/v1/workflows/{$}", signedIn, noBody, s.listWorkflows},
+		{"GET", "/api/v1/workflows", signedIn, noBody, s.listWorkflows},
+		{"POST", "/api/v1/workflows/{$}", signedIn, jsonBody, s.createWorkflow},
+		{"POST", "/api/v1/workflows", signedIn, jsonBody, s.createWorkflow},
+		{"POST", "/api/v1/workflows/import", signedIn, fileBody, s.importWorkflow},
+		{"GET", "/api/v1/workflows/tags", signedIn, noBody, s.workflowTags},
+		{"GET", "/api/v1/workflows/counts_by_tag", signedIn, noBody, s.workflowCountsByTag},
+		{"GET", "/api/v1/workflows/counts_by_category", signedIn, noBody, s.workflowCountsByCategory},
+		{"GET", "/api/v1/workflows/i/{workflow_id}", signedIn, noBody, s.getWorkflow},
+		{"PATCH", "/api/v1/workflows/i/{workflow_id}", signedIn, jsonBody, s.updateWorkflow},
+		{"DELETE", "/api/v1/workflows/i/{workflow_id}", signedIn, noBody, s.deleteWorkflow},
+		{"PATCH", "/api/v1/workflows/i/{workflow_id}/is_public", signedIn, jsonBody, s.setWorkflowPublic},
+		{"PUT", "/api/v1/workflows/i/{workflow_id}/opened_at", signedIn, noBody, s.markWorkflowOpened},
+		{"POST", "/api/v1/workflows/i/{workflow_id}/copy", signedIn, noBody, s.copyWorkflow},
+		{"GET", "/api/v1/workflows/i/{workflow_id}/file", media, noBody, s.exportWorkflow},
+		{"GET", "/api/v1/workflows/i/{workflow_id}/shares", signedIn, noBody, s.listWorkflowShares},
+		{"POST", "/api/v1/workflows/i/{workflow_id}/shares", signedIn, jsonBody, s.shareWorkflow},
+		{"DELETE", "/api/v1/workflows/i/{workflow_id}/shares/{user_id}", signedIn, noBody, s.unshareWorkflow},
+		{"GET", "/api/v1/workflows/i/{workflow_id}/share_candidates", signedIn, noBody, s.workflowShareCandidates},
 	}
 }
 

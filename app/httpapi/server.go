@@ -30,6 +30,8 @@ type Services struct {
 	Broker *app.Broker
 	// Workflows are the built-in workflows the Generate panel offers.
 	Workflows any
+	// Library keeps each profile's workflows.
+	Library app.WorkflowService
 }
 
 // Server is the HTTP face of Easel.

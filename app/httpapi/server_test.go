@@ -76,6 +76,7 @@ func apiServices(set *studiotest.Studio) httpapi.Services {
 		Settings:  set.Settings,
 		Broker:    set.Events,
 		Workflows: engine.Workflows(),
+		Library:   set.Workflows,
 	}
 }
 

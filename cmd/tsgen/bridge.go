@@ -68,6 +68,16 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[engine.Edge]("GraphEdge"),
 	tsgen.Struct[engine.EdgeEnd]("EdgeEnd"),
 
+	// ---- the workflow library
+	tsgen.Union("WorkflowCategory", app.WorkflowCategoryUser, app.WorkflowCategoryDefault),
+	tsgen.Union("WorkflowOrder", app.WorkflowOrderName, app.WorkflowOrderCreatedAt, app.WorkflowOrderUpdatedAt,
+		app.WorkflowOrderOpenedAt, app.WorkflowOrderIsPublic),
+	tsgen.Union("WorkflowScope", app.WorkflowScopeDefault, app.WorkflowScopeMine, app.WorkflowScopeShared, app.WorkflowScopeAll),
+	tsgen.Struct[app.Workflow]("WorkflowRecord").Field("Workflow", "Workflow").Field("MyRole", "BoardRole"),
+	tsgen.Struct[app.WorkflowListItem]("WorkflowListItem").Field("Category", "WorkflowCategory").Field("MyRole", "BoardRole"),
+	tsgen.Struct[app.WorkflowPage]("WorkflowPage"),
+	tsgen.Input[app.WorkflowFilter]("WorkflowFilter").Field("OrderBy", "WorkflowOrder").Field("Scope", "WorkflowScope").Field("Categories", "WorkflowCategory[]"),
+
 	// ---- the render queue
 	tsgen.Const("DEFAULT_QUEUE", app.DefaultQueue, "app.DefaultQueue: the one queue, as the routes name it."),
 	tsgen.Union("QueueStatus", app.StatusPending, app.StatusInProgress, app.StatusCompleted, app.StatusFailed, app.StatusCanceled),

@@ -87,6 +87,11 @@ func (g *gen) decl(b *strings.Builder, d Decl) {
 	case d.Go != nil && d.Go.Kind() == reflect.Struct:
 		fmt.Fprintf(b, "%sexport interface %s {\n", doc(d), d.Name)
 		for _, f := range fields(d.Go) {
+			// An override on the declared type wins over its embedded
+			// struct's own, for the fields promoted from it too.
+			if _, ok := g.overrides[d.Go][f.goName]; ok {
+				f.owner = d.Go
+			}
 			fmt.Fprintf(b, "  %s;\n", g.field(f, d.Input, d.Name))
 		}
 		b.WriteString("}\n")

@@ -218,3 +218,15 @@ func TestGenericInstantiations(t *testing.T) {
 		t.Errorf("goName = %q", got)
 	}
 }
+
+// TestOverridePromotedField: an override names a field promoted from an
+// embedded struct as it names the declared type's own.
+func TestOverridePromotedField(t *testing.T) {
+	out, err := Generate(nil, []Decl{Union[color]("Color", "red", "blue"), Struct[sample]("Sample").Field("ID", "'a' | 'b'")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "  id: 'a' | 'b';\n") {
+		t.Fatalf("the promoted field kept its own type:\n%s", out)
+	}
+}

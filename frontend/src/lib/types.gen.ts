@@ -233,7 +233,13 @@ export interface ImageMetadata {
 export interface Workflow {
   id: string;
   name: string;
+  author: string;
   description: string;
+  version: string;
+  contact: string;
+  tags: string;
+  notes: string;
+  meta: { category: string; version: string };
   graph: Graph;
   fields: WorkflowField[] | null;
 }
@@ -285,6 +291,73 @@ export interface GraphEdge {
 export interface EdgeEnd {
   node_id: string;
   field: string;
+}
+
+export type WorkflowCategory = 'user' | 'default';
+
+export type WorkflowOrder = 'name' | 'created_at' | 'updated_at' | 'opened_at' | 'is_public';
+
+export type WorkflowScope = '' | 'mine' | 'shared_with_me' | 'all';
+
+/** app.Workflow */
+export interface WorkflowRecord {
+  workflow_id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  opened_at: string | null;
+  user_id: string;
+  is_public: boolean;
+  workflow: Workflow | null;
+  owner_name: string;
+  visibility: Visibility;
+  my_role: BoardRole;
+  can_change: boolean;
+  can_manage: boolean;
+}
+
+/** app.WorkflowListItem */
+export interface WorkflowListItem {
+  workflow_id: string;
+  name: string;
+  description: string;
+  category: WorkflowCategory;
+  tags: string;
+  created_at: string;
+  updated_at: string;
+  opened_at: string | null;
+  user_id: string;
+  is_public: boolean;
+  thumbnail_url: string | null;
+  owner_name: string;
+  visibility: Visibility;
+  my_role: BoardRole;
+  can_change: boolean;
+  can_manage: boolean;
+}
+
+/** app.Page[*app.WorkflowListItem] */
+export interface WorkflowPage {
+  items: WorkflowListItem[] | null;
+  offset: number;
+  limit: number;
+  total: number;
+  next_cursor: string;
+}
+
+/** app.WorkflowFilter, which Go only decodes */
+export interface WorkflowFilter {
+  cursor?: string;
+  offset?: number;
+  limit?: number;
+  order_by?: WorkflowOrder;
+  descending?: boolean;
+  categories?: WorkflowCategory[];
+  tags?: string[];
+  query?: string;
+  is_public?: boolean;
+  has_been_opened?: boolean;
+  scope?: WorkflowScope;
 }
 
 /** app.DefaultQueue: the one queue, as the routes name it. */

@@ -11,7 +11,7 @@ import { DEFAULT_QUEUE } from '../types.gen';
 import { keepToken } from './transport';
 
 /** The structs app/desktop binds (Session.Bindings). */
-export type Struct = 'Auth' | 'Users' | 'Boards' | 'Images' | 'Queue' | 'Settings';
+export type Struct = 'Auth' | 'Users' | 'Boards' | 'Images' | 'Queue' | 'Settings' | 'Workflows';
 
 /** How a call maps onto a route under /api/v1. */
 export interface Route<A extends unknown[], R> {
@@ -215,6 +215,80 @@ export const calls = {
 
   // ---- workflows and the render queue
   workflows: call<[], T.Workflow[] | null>({ bound: 'Queue.Workflows', http: { method: 'GET', path: () => '/workflows/builtin' } }),
+
+  // ---- the workflow library
+  listLibrary: call<[f: T.WorkflowFilter], T.WorkflowPage>({
+    bound: 'Workflows.List',
+    http: { method: 'GET', path: (f) => `/workflows/?${workflowQuery(f)}`, reply: (p: NumberedPage<T.WorkflowListItem>) => libraryPage(p) },
+  }),
+  getLibraryWorkflow: call<[id: string], T.WorkflowRecord>({
+    bound: 'Workflows.Get',
+    http: { method: 'GET', path: (id) => `/workflows/i/${enc(id)}` },
+  }),
+  createLibraryWorkflow: call<[doc: T.Workflow], T.WorkflowRecord>({
+    bound: 'Workflows.Create',
+    http: { method: 'POST', path: () => '/workflows/', body: (doc) => ({ workflow: doc }) },
+  }),
+  updateLibraryWorkflow: call<[id: string, doc: T.Workflow], T.WorkflowRecord>({
+    bound: 'Workflows.Update',
+    http: { method: 'PATCH', path: (id) => `/workflows/i/${enc(id)}`, body: (_, doc) => ({ workflow: doc }) },
+  }),
+  setWorkflowPublic: call<[id: string, isPublic: boolean], T.WorkflowRecord>({
+    bound: 'Workflows.SetPublic',
+    http: { method: 'PATCH', path: (id) => `/workflows/i/${enc(id)}/is_public`, body: (_, isPublic) => ({ is_public: isPublic }) },
+  }),
+  deleteLibraryWorkflow: call<[id: string], unknown>({
+    bound: 'Workflows.Delete',
+    http: { method: 'DELETE', path: (id) => `/workflows/i/${enc(id)}` },
+  }),
+  copyLibraryWorkflow: call<[id: string], T.WorkflowRecord>({
+    bound: 'Workflows.Copy',
+    http: { method: 'POST', path: (id) => `/workflows/i/${enc(id)}/copy` },
+  }),
+  markWorkflowOpened: call<[id: string], T.WorkflowRecord>({
+    bound: 'Workflows.MarkOpened',
+    http: { method: 'PUT', path: (id) => `/workflows/i/${enc(id)}/opened_at` },
+  }),
+  workflowTags: call<[f: T.WorkflowFilter], string[] | null>({
+    bound: 'Workflows.Tags',
+    http: { method: 'GET', path: (f) => `/workflows/tags?${workflowQuery(f)}` },
+  }),
+  workflowShares: call<[id: string], T.Share[] | null>({
+    bound: 'Workflows.Shares',
+    http: { method: 'GET', path: (id) => `/workflows/i/${enc(id)}/shares` },
+  }),
+  shareWorkflow: call<[id: string, userId: string, role: T.ShareRole], T.Share>({
+    bound: 'Workflows.Share',
+    http: { method: 'POST', path: (id) => `/workflows/i/${enc(id)}/shares`, body: (_, userId, role) => ({ user_id: userId, role }) },
+  }),
+  unshareWorkflow: call<[id: string, userId: string], unknown>({
+    bound: 'Workflows.Unshare',
+    http: { method: 'DELETE', path: (id, userId) => `/workflows/i/${enc(id)}/shares/${enc(userId)}` },
+  }),
+  workflowShareCandidates: call<[id: string], T.ProfileTile[] | null>({
+    bound: 'Workflows.ShareCandidates',
+    http: { method: 'GET', path: (id) => `/workflows/i/${enc(id)}/share_candidates` },
+  }),
+  // The window shows its file dialog; a browser sends the file it was given.
+  importWorkflow: call<[file: File | null], T.WorkflowRecord | null>({
+    bound: 'Workflows.Import',
+    args: () => [],
+    http: {
+      method: 'POST',
+      path: () => '/workflows/import',
+      form: (file) => {
+        const form = new FormData();
+        if (file) form.append('file', file, file.name);
+        return form;
+      },
+    },
+  }),
+  // The window asks where to save and resolves to the path ("" if cancelled).
+  exportWorkflow: call<[id: string], string | null>({
+    bound: 'Workflows.Export',
+    http: { method: 'GET', path: (id) => `/workflows/i/${enc(id)}/file`, answer: 'link' },
+  }),
+
   enqueue: call<[batch: T.Batch, priority: number], T.EnqueueResult>({
     bound: 'Queue.Enqueue',
     http: { method: 'POST', path: () => `${QUEUE}/enqueue_batch`, body: (batch, priority) => ({ batch, priority }) },
@@ -244,6 +318,37 @@ export const calls = {
     http: { method: 'PUT', path: (paused) => `${QUEUE}/processor/${paused ? 'pause' : 'resume'}` },
   }),
 };
+
+/** InvokeAI's numbered page, as `GET /workflows/` answers it. */
+interface NumberedPage<I> {
+  items: I[] | null;
+  page: number;
+  pages: number;
+  per_page: number;
+  total: number;
+}
+
+/** A numbered page as the one page type the window's binding returns. */
+function libraryPage(p: NumberedPage<T.WorkflowListItem>): T.WorkflowPage {
+  return { items: p.items ?? [], offset: p.page * p.per_page, limit: p.per_page, total: p.total, next_cursor: '' };
+}
+
+/** A workflow filter as the query of `GET /workflows/` (InvokeAI's names). */
+function workflowQuery(f: T.WorkflowFilter): string {
+  const q = new URLSearchParams();
+  const limit = f.limit || 100;
+  q.set('page', String(Math.floor((f.offset ?? 0) / limit)));
+  q.set('per_page', String(limit));
+  if (f.order_by) q.set('order_by', f.order_by);
+  if (f.descending) q.set('direction', 'DESC');
+  for (const c of f.categories ?? []) q.append('categories', c);
+  for (const t of f.tags ?? []) q.append('tags', t);
+  if (f.query) q.set('query', f.query);
+  if (f.is_public != null) q.set('is_public', String(f.is_public));
+  if (f.has_been_opened != null) q.set('has_been_opened', String(f.has_been_opened));
+  if (f.scope) q.set('scope', f.scope);
+  return q.toString();
+}
 
 /** Addresses the page opens itself rather than calls: images, and the browser's event stream. */
 export const urls = {

@@ -1,0 +1,201 @@
+package desktop
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"easel/app"
+)
+
+// Workflows is bound into the window: the signed-in profile's library of
+// workflows, those shared with them and the built-in ones.
+type Workflows struct{ s *Session }
+
+func (w *Workflows) List(f app.WorkflowFilter) (*app.WorkflowPage, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.ListWorkflows(ctx, f)
+	return out, toJS(err)
+}
+
+func (w *Workflows) Get(id string) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.FindWorkflow(ctx, id)
+	return out, toJS(err)
+}
+
+// Create keeps doc (a workflow document, as the Generate screen saves
+// one) as the caller's.
+func (w *Workflows) Create(doc json.RawMessage) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.CreateWorkflow(ctx, doc)
+	return out, toJS(err)
+}
+
+func (w *Workflows) Update(id string, doc json.RawMessage) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.UpdateWorkflow(ctx, id, doc)
+	return out, toJS(err)
+}
+
+func (w *Workflows) SetPublic(id string, public bool) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.SetWorkflowPublic(ctx, id, public)
+	return out, toJS(err)
+}
+
+func (w *Workflows) Delete(id string) error {
+	ctx, err := w.s.context()
+	if err != nil {
+		return err
+	}
+	return toJS(w.s.svc.Library.DeleteWorkflow(ctx, id))
+}
+
+func (w *Workflows) Copy(id string) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.CopyWorkflow(ctx, id)
+	return out, toJS(err)
+}
+
+func (w *Workflows) MarkOpened(id string) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.MarkWorkflowOpened(ctx, id)
+	return out, toJS(err)
+}
+
+func (w *Workflows) Tags(f app.WorkflowFilter) ([]string, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.WorkflowTags(ctx, f)
+	return out, toJS(err)
+}
+
+func (w *Workflows) CountsByCategory(f app.WorkflowFilter, categories []string) (map[string]int, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.WorkflowCountsByCategory(ctx, f, categories)
+	return out, toJS(err)
+}
+
+func (w *Workflows) Shares(id string) ([]app.Share, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.ListWorkflowShares(ctx, id)
+	return out, toJS(err)
+}
+
+func (w *Workflows) Share(id, userID string, role app.Role) (*app.Share, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.ShareWorkflow(ctx, id, userID, role)
+	return out, toJS(err)
+}
+
+func (w *Workflows) Unshare(id, userID string) error {
+	ctx, err := w.s.context()
+	if err != nil {
+		return err
+	}
+	return toJS(w.s.svc.Library.UnshareWorkflow(ctx, id, userID))
+}
+
+func (w *Workflows) ShareCandidates(id string) ([]app.ProfileTile, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.WorkflowShareCandidates(ctx, id)
+	return out, toJS(err)
+}
+
+// maxWorkflowFile bounds what Import reads: beyond the engine's own limit
+// (4 MiB), so that the engine, not this, says the file is too large.
+const maxWorkflowFile = 5 << 20
+
+// Import lets the person pick a workflow file (Easel's or InvokeAI's) and
+// keeps it as theirs; nil when they cancel.
+func (w *Workflows) Import() (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	path, err := w.s.rt.OpenWorkflowFile()
+	if err != nil || path == "" {
+		return nil, toJS(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, toJS(app.Errorf(app.EINVALID, "Easel could not open this file."))
+	}
+	defer f.Close()
+	doc, err := io.ReadAll(io.LimitReader(f, maxWorkflowFile))
+	if err != nil {
+		return nil, toJS(app.Errorf(app.EINVALID, "Easel could not read this file."))
+	}
+	out, err := w.s.svc.Library.CreateWorkflow(ctx, doc)
+	return out, toJS(err)
+}
+
+// Export asks where to save a workflow's file and writes it there; it
+// returns the path, "" when they cancel.
+func (w *Workflows) Export(id string) (string, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return "", err
+	}
+	wf, err := w.s.svc.Library.FindWorkflow(ctx, id)
+	if err != nil {
+		return "", toJS(err)
+	}
+	var file bytes.Buffer
+	if err := json.Indent(&file, wf.Workflow, "", "  "); err != nil {
+		return "", toJS(err)
+	}
+	file.WriteByte('\n')
+	path, err := w.s.rt.SaveWorkflowFile(wf.Name + ".json")
+	if err != nil || path == "" {
+		return "", toJS(err)
+	}
+	// Written beside and renamed, so a failed write leaves no half a file.
+	tmp := path + ".part"
+	if err := os.WriteFile(tmp, file.Bytes(), 0o644); err != nil {
+		return "", toJS(fmt.Errorf("write %s: %w", path, err))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return "", toJS(fmt.Errorf("write %s: %w", path, err))
+	}
+	return path, nil
+}
