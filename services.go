@@ -21,6 +21,7 @@ type services struct {
 	queue    *store.QueueService
 	settings *store.SettingsService
 	library  *store.WorkflowService
+	presets  *store.StylePresetService
 	worker   *render.Worker
 	events   *app.Broker
 	db       *store.DB
@@ -43,6 +44,7 @@ func newServices(db *store.DB, workers int, log *slog.Logger) *services {
 		queue:    queue,
 		settings: store.NewSettingsService(db),
 		library:  store.NewWorkflowService(db, engine.CheckDocument, engine.BuiltinDocuments()),
+		presets:  store.NewStylePresetService(db, app.BuiltinStylePresets()),
 		worker: render.NewWorker(render.Config{Queue: queue, Images: images, Boards: boards,
 			Events: events, Signals: signals, Log: log, Slots: workers}),
 		events: events,
@@ -62,6 +64,12 @@ func (s *services) start(ctx context.Context) error {
 			return err
 		}
 		s.log.Warn("the built-in workflows were not added to the library", "err", err)
+	}
+	if err := s.presets.AddBuiltins(); err != nil {
+		if code := app.ErrorCode(err); code != app.ENOSPACE && code != app.EREADONLY {
+			return err
+		}
+		s.log.Warn("the built-in style presets were not added", "err", err)
 	}
 	return s.worker.Start(ctx)
 }

@@ -21,9 +21,13 @@ func (db *DB) recoverFiles() {
 			if err != nil {
 				return fmt.Errorf("check %s against the records: %w", ref, err)
 			}
-			if r == nil || r.Owner != ref.Owner {
-				orphans = append(orphans, ref) // removed only on a record's clear absence
+			if r != nil && r.Owner == ref.Owner {
+				return nil
 			}
+			if claimed, err := presetClaims(tx, ref); err != nil || claimed { // a style preset's preview
+				return err
+			}
+			orphans = append(orphans, ref) // removed only on a record's clear absence
 			return nil
 		})
 	})

@@ -32,6 +32,7 @@ var migrations = []func(tx kv.Tx, db *DB) error{
 	migrateQueue,
 	migrateQueueCounts,
 	migrateWorkflows,
+	migrateStylePresets,
 }
 
 // SchemaVersion is the version a store has after Open.
@@ -144,6 +145,17 @@ func migrateQueueCounts(tx kv.Tx, db *DB) error {
 // a later Easel arrive the same way.
 func migrateWorkflows(tx kv.Tx, db *DB) error {
 	for _, name := range append(workflows.buckets(), bucketWorkflowOpened, bucketWorkflowBuiltinsAdded) {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateStylePresets (6) creates the style presets. The built-in ones are
+// added at start (StylePresetService.AddBuiltins), as workflows are.
+func migrateStylePresets(tx kv.Tx, db *DB) error {
+	for _, name := range append(stylePresets.buckets(), bucketStylePresetImages, bucketStylePresetBuiltinsAdded) {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}

@@ -312,7 +312,7 @@ func (k *sharedKind) forgetUser(tx kv.Tx, userID string) error {
 }
 
 // sharedKinds are every shareable kind, for what concerns them all.
-var sharedKinds = []*sharedKind{boards, workflows}
+var sharedKinds = []*sharedKind{boards, workflows, stylePresets}
 
 // removeUserShares takes away every grant a deleted user had, on things of
 // every kind.

@@ -36,6 +36,9 @@ type Studio struct {
 	// are at every start.
 	Workflows        *store.WorkflowService
 	BuiltinWorkflows []app.BuiltinWorkflow
+	// Presets holds the style presets, with Easel's built-in ones added
+	// as they are at every start.
+	Presets *store.StylePresetService
 	// Events is the broker the queue and the worker publish on.
 	Events *app.Broker
 	// Signals carry the queue's news of work and cancels to the worker.
@@ -116,6 +119,10 @@ func Open(dir string, opts ...Option) (*Studio, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.Presets.AddBuiltins(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if c.start {
 		if err := s.Start(context.Background()); err != nil {
 			db.Close()
@@ -143,6 +150,7 @@ func build(db *store.DB, c config) *Studio {
 	}
 	s.BuiltinWorkflows = engine.BuiltinDocuments()
 	s.Workflows = store.NewWorkflowService(db, engine.CheckDocument, s.BuiltinWorkflows)
+	s.Presets = store.NewStylePresetService(db, app.BuiltinStylePresets())
 	s.Worker = render.NewWorker(render.Config{Queue: s.Queue, Images: s.Images, Boards: s.Boards,
 		Events: events, Signals: signals, Log: c.log, Slots: c.slots, IdleWait: c.idle})
 	return s
