@@ -60,11 +60,12 @@ type BoardUpdate struct {
 	Visibility *Visibility `json:"board_visibility"`
 }
 
-// BoardFilter chooses which boards a listing returns.
+// BoardFilter chooses which boards a listing returns, newest first: a
+// page of them (a cursor from the last page's NextCursor, or an offset),
+// or with All every one.
 type BoardFilter struct {
+	PageRequest
 	IncludeArchived bool `json:"include_archived"`
-	Offset          int  `json:"offset"`
-	Limit           int  `json:"limit"`
 	All             bool `json:"all"` // the whole list, no paging
 }
 

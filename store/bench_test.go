@@ -189,10 +189,10 @@ func BenchmarkBoardList(b *testing.B) {
 		ctx    context.Context
 		filter app.BoardFilter
 	}{
-		{"user_first_page_of_100", f.lister, app.BoardFilter{Limit: 100}},
-		{"user_first_page_of_100_with_archived", f.lister, app.BoardFilter{Limit: 100, IncludeArchived: true}},
+		{"user_first_page_of_100", f.lister, app.BoardFilter{PageRequest: app.PageRequest{Limit: 100}}},
+		{"user_first_page_of_100_with_archived", f.lister, app.BoardFilter{PageRequest: app.PageRequest{Limit: 100}, IncludeArchived: true}},
 		{"user_whole_list", f.lister, app.BoardFilter{All: true}},
-		{"admin_first_page_of_100", f.admin, app.BoardFilter{Limit: 100}},
+		{"admin_first_page_of_100", f.admin, app.BoardFilter{PageRequest: app.PageRequest{Limit: 100}}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var page *app.BoardPage

@@ -115,12 +115,16 @@ func (s *BoardService) FindBoard(ctx context.Context, boardID string) (*app.Boar
 // those shared with them, and everyone's shared and public boards (admins:
 // every board), as sharing lists every shareable kind (sharing_list.go).
 func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.BoardPage, error) {
-	l := listing{includeArchived: f.IncludeArchived, offset: max(f.Offset, 0), limit: app.ClampLimit(f.Limit), all: f.All}
-	page := &app.BoardPage{Items: []*app.Board{}, Offset: l.offset, Limit: l.limit}
+	l, err := listingOf(f.PageRequest, f.IncludeArchived, f.All)
+	if err != nil {
+		return nil, err
+	}
+	page := app.NewPage[*app.Board](f.PageRequest)
+	page.Offset = l.offset
 	if f.All {
 		page.Offset, page.Limit = 0, 0
 	}
-	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+	err = s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		owners := newNames(tx)
 		add := func(v []byte, role app.Role) error {
 			b, err := decodeBoard(v)
@@ -131,12 +135,12 @@ func (s *BoardService) ListBoards(ctx context.Context, f app.BoardFilter) (*app.
 			return nil
 		}
 		if app.Allowed(app.KindBoard, app.ActListAll, app.RelationsOf(&actor.User, "")) {
-			total, err := boards.everything(tx, l, func(v []byte) error { return add(v, app.RoleNone) })
-			page.Total = total
+			var err error
+			page.Total, page.NextCursor, err = boards.everything(tx, l, func(v []byte) error { return add(v, app.RoleNone) })
 			return err
 		}
-		entries, total := boards.visibleTo(tx, actor.UserID, l)
-		page.Total = total
+		entries, total, next := boards.visibleTo(tx, actor.UserID, l)
+		page.Total, page.NextCursor = total, next
 		page.Items = make([]*app.Board, 0, len(entries))
 		// The role came with the merge: a listing reads no grants.
 		return boards.eachRecord(tx, entries, func(e listed, v []byte) error { return add(v, e.role) })

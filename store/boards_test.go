@@ -96,7 +96,7 @@ func TestBoardList(t *testing.T) {
 		}
 	})
 	t.Run("OK pages with offset, limit and total", func(t *testing.T) {
-		page, _ := g.boards.ListBoards(annCtx, app.BoardFilter{Offset: 1, Limit: 2})
+		page, _ := g.boards.ListBoards(annCtx, app.BoardFilter{PageRequest: app.PageRequest{Offset: 1, Limit: 2}})
 		if got := boardNames(page); got != "a2 shared with bob,a1 private" || page.Total != 3 || page.Limit != 2 || page.Offset != 1 {
 			t.Fatalf("page = %s total %d", got, page.Total)
 		}
@@ -310,7 +310,7 @@ func TestListTotalsFollowChanges(t *testing.T) {
 	bob, bobCtx := g.createUser(admin, "bob@t.co", false)
 	total := func(ctx context.Context) int {
 		t.Helper()
-		page, err := g.boards.ListBoards(ctx, app.BoardFilter{Limit: 1})
+		page, err := g.boards.ListBoards(ctx, app.BoardFilter{PageRequest: app.PageRequest{Limit: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}

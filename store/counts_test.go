@@ -52,7 +52,7 @@ func TestListTotalsMatchTheLists(t *testing.T) {
 			}
 		}
 		for _, ctx := range append([]context.Context{admin}, people[0].ctx, people[1].ctx, people[2].ctx) {
-			page, err := g.boards.ListBoards(ctx, app.BoardFilter{Limit: 1})
+			page, err := g.boards.ListBoards(ctx, app.BoardFilter{PageRequest: app.PageRequest{Limit: 1}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -161,7 +161,7 @@ func checkSharingModel(t *testing.T, db *DB, model map[string]*modelWidget, user
 					}
 				}
 				for _, l := range []listing{{includeArchived: archived, all: true}, {includeArchived: archived, offset: 1, limit: 3}} {
-					entries, total := widgets.visibleTo(tx, u, l)
+					entries, total, _ := widgets.visibleTo(tx, u, l)
 					var seqs []uint64
 					var roles []app.Role
 					for _, e := range entries {
@@ -176,6 +176,27 @@ func checkSharingModel(t *testing.T, db *DB, model map[string]*modelWidget, user
 						t.Fatalf("%s: %s's listing %+v is %s of %d, want %s of %d", when, u, l, describe(seqs, roles), total, describe(ws, wr), len(wantSeqs))
 					}
 				}
+				// Page by page with the cursors, three at a time: each once, in order.
+				var paged []uint64
+				for l, pages := (listing{includeArchived: archived, limit: 3}), 0; ; pages++ {
+					entries, total, next := widgets.visibleTo(tx, u, l)
+					if total != len(wantSeqs) || pages > len(wantSeqs) {
+						t.Fatalf("%s: %s's page %d by cursor: total %d, want %d", when, u, pages, total, len(wantSeqs))
+					}
+					for _, e := range entries {
+						paged = append(paged, e.seq)
+					}
+					if next == "" {
+						break
+					}
+					var err error
+					if l, err = listingOf(app.PageRequest{Cursor: next, Limit: 3}, archived, false); err != nil {
+						t.Fatalf("%s: the cursor %q: %v", when, next, err)
+					}
+				}
+				if fmt.Sprint(paged) != fmt.Sprint(wantSeqs) {
+					t.Fatalf("%s: %s's pages by cursor give %v, want %v", when, u, paged, wantSeqs)
+				}
 			}
 			var want []uint64
 			for _, w := range all {
@@ -185,12 +206,28 @@ func checkSharingModel(t *testing.T, db *DB, model map[string]*modelWidget, user
 			}
 			l := listing{includeArchived: archived, limit: 5}
 			var got []uint64
-			total, err := widgets.everything(tx, l, func(v []byte) error {
+			total, next, err := widgets.everything(tx, l, func(v []byte) error {
 				got = append(got, model[string(v[2:])].head.Seq)
 				return nil
 			})
-			if err != nil || fmt.Sprint(got) != fmt.Sprint(want[:min(5, len(want))]) || total != len(want) {
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(want[:min(5, len(want))]) || total != len(want) || (next != "") != (len(want) > 5) {
 				t.Fatalf("%s: the admin's first page is %v of %d (%v), want %v of %d", when, got, total, err, want[:min(5, len(want))], len(want))
+			}
+			got = got[:0]
+			for l, pages := (listing{includeArchived: archived, limit: 2}), 0; pages <= len(want); pages++ {
+				_, next, err := widgets.everything(tx, l, func(v []byte) error {
+					got = append(got, model[string(v[2:])].head.Seq)
+					return nil
+				})
+				if err != nil || next == "" {
+					break
+				}
+				if l, err = listingOf(app.PageRequest{Cursor: next, Limit: 2}, archived, false); err != nil {
+					t.Fatalf("%s: the cursor %q: %v", when, next, err)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s: the admin's pages by cursor give %v, want %v", when, got, want)
 			}
 		}
 		return nil

@@ -45,33 +45,19 @@ func checkWorkflowFilter(f *app.WorkflowFilter) error {
 // matching lists the workflows that f selects among those the actor may see, in f's order.
 func matching(tx kv.Tx, actor *userRecord, f app.WorkflowFilter) ([]listedWorkflow, error) {
 	var out []listedWorkflow
-	keep := func(v []byte, acc func(*workflowRecord) app.Access) error {
+	err := workflows.eachVisible(tx, actor, func(v []byte, role app.Role) error {
 		w, err := decodeWorkflow(v)
 		if err != nil {
 			return err
 		}
-		l := listedWorkflow{w: w, acc: acc(w), opened: openedAt(tx, w.ID, actor.UserID)}
+		l := listedWorkflow{w: w, acc: w.access(actor, role), opened: openedAt(tx, w.ID, actor.UserID)}
 		if selects(&f, actor.UserID, &l) {
 			out = append(out, l)
 		}
 		return nil
-	}
-	all := listing{includeArchived: true, all: true}
-	if app.Allowed(app.KindWorkflow, app.ActListAll, app.RelationsOf(&actor.User, "")) {
-		_, err := workflows.everything(tx, all, func(v []byte) error {
-			return keep(v, func(w *workflowRecord) app.Access { return w.access(actor, app.RoleNone) })
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		entries, _ := workflows.visibleTo(tx, actor.UserID, all)
-		err := workflows.eachRecord(tx, entries, func(e listed, v []byte) error {
-			return keep(v, func(w *workflowRecord) app.Access { return w.access(actor, e.role) })
-		})
-		if err != nil {
-			return nil, err
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	sortWorkflows(out, f)
 	return out, nil

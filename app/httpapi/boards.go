@@ -17,11 +17,7 @@ func (s *Server) listBoards(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := app.BoardFilter{All: q.Get("all") == "true", IncludeArchived: q.Get("include_archived") == "true"}
 	var err error
-	if f.Offset, err = intParam(q.Get("offset"), "offset"); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if f.Limit, err = intParam(q.Get("limit"), "limit"); err != nil {
+	if f.PageRequest, err = pageParams(q); err != nil {
 		s.fail(w, err)
 		return
 	}
