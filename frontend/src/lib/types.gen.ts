@@ -109,9 +109,10 @@ export interface BoardUpdate {
 
 /** app.BoardFilter, which Go only decodes */
 export interface BoardFilter {
-  include_archived?: boolean;
+  cursor?: string;
   offset?: number;
   limit?: number;
+  include_archived?: boolean;
   all?: boolean;
 }
 
