@@ -47,6 +47,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	api := httpapi.New(httpapi.Services{
 		Auth: svc.auth, Users: svc.users, Audit: svc.audit, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(), Library: svc.library,
+		Presets: svc.presets,
 	}, frontend(), log, host)
 
 	ln, err := net.Listen("tcp", *addr)

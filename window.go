@@ -27,6 +27,7 @@ func runWindow(dataFlag string, workers int, log *slog.Logger) error {
 	session := desktop.NewSession(desktop.Services{
 		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(), Library: svc.library,
+		Presets: svc.presets,
 	}, desktop.WithRuntime(rt), desktop.WithLog(log)) // panics, with their stacks, go to Easel's log
 	return wails.Run(&options.App{
 		Title:     "Easel",

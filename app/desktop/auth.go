@@ -10,7 +10,7 @@ type Users struct{ s *Session }
 
 // Bindings returns the structs to list in Wails' Bind.
 func (s *Session) Bindings() []any {
-	return []any{&Auth{s}, &Users{s}, &Boards{s}, &Images{s}, &Queue{s}, &Settings{s}, &Workflows{s}}
+	return []any{&Auth{s}, &Users{s}, &Boards{s}, &Images{s}, &Queue{s}, &Settings{s}, &Workflows{s}, &StylePresets{s}}
 }
 
 // PublicMethods are the only bound methods that work without a session.

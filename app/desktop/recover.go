@@ -70,6 +70,9 @@ func (s *Session) guard(svc Services) Services {
 	if svc.Library != nil {
 		svc.Library = guardedLibrary{svc.Library, s}
 	}
+	if svc.Presets != nil {
+		svc.Presets = guardedPresets{svc.Presets, s}
+	}
 	return svc
 }
 

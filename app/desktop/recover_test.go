@@ -24,6 +24,7 @@ func TestEveryServiceCallIsGuarded(t *testing.T) {
 		Queue:    struct{ app.QueueService }{},
 		Settings: struct{ app.SettingsService }{},
 		Library:  struct{ app.WorkflowService }{},
+		Presets:  struct{ app.StylePresetService }{},
 	}, WithLog(slog.New(slog.NewTextHandler(logs, nil))))
 
 	sv := reflect.ValueOf(s.svc)

@@ -35,6 +35,8 @@ type Services struct {
 	Workflows any
 	// Library keeps each profile's workflows.
 	Library app.WorkflowService
+	// Presets keeps each profile's style presets.
+	Presets app.StylePresetService
 }
 
 // Dialogs are the native file dialogs.

@@ -130,6 +130,22 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/workflows/i/{workflow_id}/shares", signedIn, jsonBody, s.shareWorkflow},
 		{"DELETE", "/api/v1/workflows/i/{workflow_id}/shares/{user_id}", signedIn, noBody, s.unshareWorkflow},
 		{"GET", "/api/v1/workflows/i/{workflow_id}/share_candidates", signedIn, noBody, s.workflowShareCandidates},
+
+		{"GET", "/api/v1/style_presets/{$}", signedIn, noBody, s.listStylePresets},
+		{"GET", "/api/v1/style_presets", signedIn, noBody, s.listStylePresets},
+		{"POST", "/api/v1/style_presets/{$}", signedIn, fileBody, s.createStylePreset},
+		{"POST", "/api/v1/style_presets", signedIn, fileBody, s.createStylePreset},
+		{"GET", "/api/v1/style_presets/export", media, noBody, s.exportStylePresets},
+		{"POST", "/api/v1/style_presets/import", signedIn, fileBody, s.importStylePresets},
+		{"GET", "/api/v1/style_presets/i/{style_preset_id}", signedIn, noBody, s.getStylePreset},
+		{"PATCH", "/api/v1/style_presets/i/{style_preset_id}", signedIn, fileBody, s.updateStylePreset},
+		{"DELETE", "/api/v1/style_presets/i/{style_preset_id}", signedIn, noBody, s.deleteStylePreset},
+		{"GET", "/api/v1/style_presets/i/{style_preset_id}/image", media, noBody, s.stylePresetImage},
+		{"POST", "/api/v1/style_presets/i/{style_preset_id}/copy", signedIn, noBody, s.copyStylePreset},
+		{"GET", "/api/v1/style_presets/i/{style_preset_id}/shares", signedIn, noBody, s.listStylePresetShares},
+		{"POST", "/api/v1/style_presets/i/{style_preset_id}/shares", signedIn, jsonBody, s.shareStylePreset},
+		{"DELETE", "/api/v1/style_presets/i/{style_preset_id}/shares/{user_id}", signedIn, noBody, s.unshareStylePreset},
+		{"GET", "/api/v1/style_presets/i/{style_preset_id}/share_candidates", signedIn, noBody, s.stylePresetShareCandidates},
 	}
 }
 

@@ -32,6 +32,8 @@ type Services struct {
 	Workflows any
 	// Library keeps each profile's workflows.
 	Library app.WorkflowService
+	// Presets keeps each profile's style presets.
+	Presets app.StylePresetService
 }
 
 // Server is the HTTP face of Easel.

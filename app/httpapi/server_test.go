@@ -77,6 +77,7 @@ func apiServices(set *studiotest.Studio) httpapi.Services {
 		Broker:    set.Events,
 		Workflows: engine.Workflows(),
 		Library:   set.Workflows,
+		Presets:   set.Presets,
 	}
 }
 

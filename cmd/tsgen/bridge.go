@@ -78,6 +78,14 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[app.WorkflowPage]("WorkflowPage"),
 	tsgen.Input[app.WorkflowFilter]("WorkflowFilter").Field("OrderBy", "WorkflowOrder").Field("Scope", "WorkflowScope").Field("Categories", "WorkflowCategory[]"),
 
+	// ---- style presets
+	tsgen.Union("PresetType", app.PresetTypeUser, app.PresetTypeDefault),
+	tsgen.Struct[app.PresetData]("PresetData"),
+	tsgen.Struct[app.StylePreset]("StylePreset").Field("Type", "PresetType").Field("MyRole", "BoardRole"),
+	tsgen.Input[app.StylePresetInput]("StylePresetInput").Field("Type", "PresetType"),
+	tsgen.Input[desktop.PresetImageSource]("PresetImageSource"),
+	tsgen.Const("PROMPT_PLACEHOLDER", app.PromptPlaceholder, "app.PromptPlaceholder: where a preset's template takes the prompt."),
+
 	// ---- the render queue
 	tsgen.Const("DEFAULT_QUEUE", app.DefaultQueue, "app.DefaultQueue: the one queue, as the routes name it."),
 	tsgen.Union("QueueStatus", app.StatusPending, app.StatusInProgress, app.StatusCompleted, app.StatusFailed, app.StatusCanceled),

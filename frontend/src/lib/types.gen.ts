@@ -361,6 +361,51 @@ export interface WorkflowFilter {
   scope?: WorkflowScope;
 }
 
+export type PresetType = 'user' | 'default';
+
+/** app.PresetData */
+export interface PresetData {
+  positive_prompt: string;
+  negative_prompt: string;
+}
+
+/** app.StylePreset */
+export interface StylePreset {
+  id: string;
+  name: string;
+  preset_data: PresetData;
+  type: PresetType;
+  is_public: boolean;
+  user_id: string;
+  image: string | null;
+  created_at: string;
+  updated_at: string;
+  owner_name: string;
+  visibility: Visibility;
+  my_role: BoardRole;
+  can_change: boolean;
+  can_manage: boolean;
+}
+
+/** app.StylePresetInput, which Go only decodes */
+export interface StylePresetInput {
+  name?: string;
+  positive_prompt?: string;
+  negative_prompt?: string;
+  type?: PresetType;
+  is_public?: boolean;
+}
+
+/** desktop.PresetImageSource, which Go only decodes */
+export interface PresetImageSource {
+  path?: string;
+  data?: string;
+  keep?: boolean;
+}
+
+/** app.PromptPlaceholder: where a preset's template takes the prompt. */
+export const PROMPT_PLACEHOLDER = '{prompt}';
+
 /** app.DefaultQueue: the one queue, as the routes name it. */
 export const DEFAULT_QUEUE = 'default';
 

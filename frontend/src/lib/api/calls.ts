@@ -11,7 +11,7 @@ import { DEFAULT_QUEUE } from '../types.gen';
 import { keepToken } from './transport';
 
 /** The structs app/desktop binds (Session.Bindings). */
-export type Struct = 'Auth' | 'Users' | 'Boards' | 'Images' | 'Queue' | 'Settings' | 'Workflows';
+export type Struct = 'Auth' | 'Users' | 'Boards' | 'Images' | 'Queue' | 'Settings' | 'Workflows' | 'StylePresets';
 
 /** How a call maps onto a route under /api/v1. */
 export interface Route<A extends unknown[], R> {
@@ -289,6 +289,60 @@ export const calls = {
     http: { method: 'GET', path: (id) => `/workflows/i/${enc(id)}/file`, answer: 'link' },
   }),
 
+  // ---- style presets: each profile's, shared as workflows are
+  listStylePresets: call<[], T.StylePreset[] | null>({ bound: 'StylePresets.List', http: { method: 'GET', path: () => '/style_presets/' } }),
+  getStylePreset: call<[id: string], T.StylePreset>({ bound: 'StylePresets.Get', http: { method: 'GET', path: (id) => `/style_presets/i/${enc(id)}` } }),
+  createStylePreset: call<[input: T.StylePresetInput, image: PresetImageArg], T.StylePreset>({
+    bound: 'StylePresets.Create',
+    args: (input, image) => [input, windowImage(image)],
+    http: { method: 'POST', path: () => '/style_presets/', form: (input, image) => presetForm(input, image) },
+  }),
+  updateStylePreset: call<[id: string, input: T.StylePresetInput, image: PresetImageArg], T.StylePreset>({
+    bound: 'StylePresets.Update',
+    args: (id, input, image) => [id, input, windowImage(image)],
+    http: { method: 'PATCH', path: (id) => `/style_presets/i/${enc(id)}`, form: (_, input, image) => presetForm(input, image) },
+  }),
+  deleteStylePreset: call<[id: string], unknown>({ bound: 'StylePresets.Delete', http: { method: 'DELETE', path: (id) => `/style_presets/i/${enc(id)}` } }),
+  copyStylePreset: call<[id: string], T.StylePreset>({ bound: 'StylePresets.Copy', http: { method: 'POST', path: (id) => `/style_presets/i/${enc(id)}/copy` } }),
+  /** The window's image dialog: the path picked, "" if cancelled. A browser uses <input type=file>. */
+  pickStylePresetImage: call<[], string>({ bound: 'StylePresets.PickImage' }),
+  /** The window's preview as a data: URL; a browser shows StylePreset.image itself. */
+  stylePresetPreview: call<[id: string], string>({ bound: 'StylePresets.Preview' }),
+  // The window resolves to the CSV's text; a browser downloads the file.
+  exportStylePresets: call<[], string | null>({
+    bound: 'StylePresets.Export',
+    http: { method: 'GET', path: () => '/style_presets/export', answer: 'link' },
+  }),
+  importStylePresets: call<[file: File, text: string], T.StylePreset[] | null>({
+    bound: 'StylePresets.Import',
+    args: (file, text) => [file.name, text],
+    http: {
+      method: 'POST',
+      path: () => '/style_presets/import',
+      form: (file) => {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        return form;
+      },
+    },
+  }),
+  stylePresetShares: call<[id: string], T.Share[] | null>({
+    bound: 'StylePresets.Shares',
+    http: { method: 'GET', path: (id) => `/style_presets/i/${enc(id)}/shares` },
+  }),
+  shareStylePreset: call<[id: string, userId: string, role: T.ShareRole], T.Share>({
+    bound: 'StylePresets.Share',
+    http: { method: 'POST', path: (id) => `/style_presets/i/${enc(id)}/shares`, body: (_, userId, role) => ({ user_id: userId, role }) },
+  }),
+  unshareStylePreset: call<[id: string, userId: string], unknown>({
+    bound: 'StylePresets.Unshare',
+    http: { method: 'DELETE', path: (id, userId) => `/style_presets/i/${enc(id)}/shares/${enc(userId)}` },
+  }),
+  stylePresetShareCandidates: call<[id: string], T.ProfileTile[] | null>({
+    bound: 'StylePresets.ShareCandidates',
+    http: { method: 'GET', path: (id) => `/style_presets/i/${enc(id)}/share_candidates` },
+  }),
+
   enqueue: call<[batch: T.Batch, priority: number], T.EnqueueResult>({
     bound: 'Queue.Enqueue',
     http: { method: 'POST', path: () => `${QUEUE}/enqueue_batch`, body: (batch, priority) => ({ batch, priority }) },
@@ -357,3 +411,26 @@ export const urls = {
   /** The server-sent queue events (`easel serve` only), authorized by the cookie. */
   queueEvents: `/api/v1${QUEUE}/events`,
 };
+
+/**
+ * A preset's preview in a create or an update: a file a browser was given,
+ * or the path the window's dialog picked; neither, on an update, removes it
+ * unless keep says to leave it as it is.
+ */
+export interface PresetImageArg {
+  file?: File | null;
+  path?: string;
+  keep?: boolean;
+}
+
+function windowImage(image: PresetImageArg): T.PresetImageSource {
+  return { path: image.path ?? '', keep: image.keep ?? false };
+}
+
+/** InvokeAI's form: the preset as the JSON field data, and the image file. */
+function presetForm(input: T.StylePresetInput, image: PresetImageArg): FormData {
+  const form = new FormData();
+  form.append('data', JSON.stringify({ ...input, keep_image: image.keep ?? false }));
+  if (image.file) form.append('image', image.file, image.file.name);
+  return form;
+}

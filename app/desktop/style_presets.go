@@ -1,0 +1,203 @@
+package desktop
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"os"
+	"path/filepath"
+
+	"easel/app"
+)
+
+// StylePresets is bound into the window: each profile's style presets,
+// their previews, sharing, and files of them.
+type StylePresets struct{ s *Session }
+
+// PresetImageSource is the preview a create or an update gives a preset:
+// a file the person picked (PickImage) or dropped, or the bytes
+// themselves (base64 in JSON). Neither, on an update, removes the
+// preview unless Keep says to leave it as it is.
+type PresetImageSource struct {
+	Path string `json:"path"`
+	Data []byte `json:"data"`
+	Keep bool   `json:"keep"`
+}
+
+// open turns the source into the service's PresetImage; the caller closes
+// the file, if one was opened.
+func (src PresetImageSource) open() (app.PresetImage, io.Closer, error) {
+	switch {
+	case src.Path != "":
+		f, err := os.Open(src.Path)
+		if err != nil {
+			return app.PresetImage{}, nil, app.Errorf(app.EINVALID, "Easel could not open the image %s.", filepath.Base(src.Path))
+		}
+		// importFile (images.go): read errors in words, and Stat, so that
+		// the store refuses a file over the limit from its size alone.
+		return app.PresetImage{R: importFile{f}, FileName: filepath.Base(src.Path)}, f, nil
+	case src.Data != nil:
+		return app.PresetImage{R: bytes.NewReader(src.Data), FileName: "The image"}, nil, nil
+	}
+	return app.PresetImage{Keep: src.Keep}, nil, nil
+}
+
+func (p *StylePresets) List() ([]*app.StylePreset, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.s.svc.Presets.ListStylePresets(ctx)
+	return out, toJS(err)
+}
+
+func (p *StylePresets) Get(id string) (*app.StylePreset, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.s.svc.Presets.FindStylePreset(ctx, id)
+	return out, toJS(err)
+}
+
+func (p *StylePresets) Create(in app.StylePresetInput, image PresetImageSource) (*app.StylePreset, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	img, f, err := image.open()
+	if err != nil {
+		return nil, toJS(err)
+	}
+	if f != nil {
+		defer f.Close()
+	}
+	out, err := p.s.svc.Presets.CreateStylePreset(ctx, in, img)
+	return out, toJS(err)
+}
+
+func (p *StylePresets) Update(id string, in app.StylePresetInput, image PresetImageSource) (*app.StylePreset, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	img, f, err := image.open()
+	if err != nil {
+		return nil, toJS(err)
+	}
+	if f != nil {
+		defer f.Close()
+	}
+	out, err := p.s.svc.Presets.UpdateStylePreset(ctx, id, in, img)
+	return out, toJS(err)
+}
+
+func (p *StylePresets) Delete(id string) error {
+	ctx, err := p.s.context()
+	if err != nil {
+		return err
+	}
+	return toJS(p.s.svc.Presets.DeleteStylePreset(ctx, id))
+}
+
+func (p *StylePresets) Copy(id string) (*app.StylePreset, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.s.svc.Presets.CopyStylePreset(ctx, id)
+	return out, toJS(err)
+}
+
+// PickImage lets the person pick a preview image; "" when they cancel.
+func (p *StylePresets) PickImage() (string, error) {
+	if _, err := p.s.context(); err != nil {
+		return "", err
+	}
+	paths, err := p.s.rt.OpenImages()
+	if err != nil || len(paths) == 0 {
+		return "", toJS(err)
+	}
+	return paths[0], nil
+}
+
+// Preview returns a preset's preview as a data: URL, for the page's <img>:
+// the window's asset handler serves board images only, and a thumbnail of
+// 256 pixels is small enough to send whole.
+func (p *StylePresets) Preview(id string) (string, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return "", err
+	}
+	f, contentType, err := p.s.svc.Presets.OpenStylePresetImage(ctx, id)
+	if err != nil {
+		return "", toJS(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return "", toJS(err)
+	}
+	return "data:" + contentType + ";base64," + base64.StdEncoding.EncodeToString(data), nil
+}
+
+// Export returns the CSV of the caller's presets (an admin's: everyone's
+// but the built-in ones), for the page to offer as a file.
+func (p *StylePresets) Export() (string, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return "", err
+	}
+	data, err := p.s.svc.Presets.ExportStylePresets(ctx)
+	return string(data), toJS(err)
+}
+
+// Import keeps the presets of a CSV or JSON file the page read (its name
+// says which), all of them or, if a row is wrong, none.
+func (p *StylePresets) Import(fileName, text string) ([]*app.StylePreset, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	format, err := app.PresetFileFormat("", fileName)
+	if err != nil {
+		return nil, toJS(err)
+	}
+	out, err := p.s.svc.Presets.ImportStylePresets(ctx, []byte(text), format)
+	return out, toJS(err)
+}
+
+func (p *StylePresets) Shares(id string) ([]app.Share, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.s.svc.Presets.ListStylePresetShares(ctx, id)
+	return out, toJS(err)
+}
+
+func (p *StylePresets) Share(id, userID string, role app.Role) (*app.Share, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.s.svc.Presets.ShareStylePreset(ctx, id, userID, role)
+	return out, toJS(err)
+}
+
+func (p *StylePresets) Unshare(id, userID string) error {
+	ctx, err := p.s.context()
+	if err != nil {
+		return err
+	}
+	return toJS(p.s.svc.Presets.UnshareStylePreset(ctx, id, userID))
+}
+
+func (p *StylePresets) ShareCandidates(id string) ([]app.ProfileTile, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := p.s.svc.Presets.StylePresetShareCandidates(ctx, id)
+	return out, toJS(err)
+}
