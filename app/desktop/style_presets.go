@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"io"
 	"os"
@@ -61,22 +62,19 @@ func (p *StylePresets) Get(id string) (*app.StylePreset, error) {
 }
 
 func (p *StylePresets) Create(in app.StylePresetInput, image PresetImageSource) (*app.StylePreset, error) {
-	ctx, err := p.s.context()
-	if err != nil {
-		return nil, err
-	}
-	img, f, err := image.open()
-	if err != nil {
-		return nil, toJS(err)
-	}
-	if f != nil {
-		defer f.Close()
-	}
-	out, err := p.s.svc.Presets.CreateStylePreset(ctx, in, img)
-	return out, toJS(err)
+	return p.save(image, func(ctx context.Context, img app.PresetImage) (*app.StylePreset, error) {
+		return p.s.svc.Presets.CreateStylePreset(ctx, in, img)
+	})
 }
 
 func (p *StylePresets) Update(id string, in app.StylePresetInput, image PresetImageSource) (*app.StylePreset, error) {
+	return p.save(image, func(ctx context.Context, img app.PresetImage) (*app.StylePreset, error) {
+		return p.s.svc.Presets.UpdateStylePreset(ctx, id, in, img)
+	})
+}
+
+// save opens the image a create or an update gives, and makes the call.
+func (p *StylePresets) save(image PresetImageSource, fn func(context.Context, app.PresetImage) (*app.StylePreset, error)) (*app.StylePreset, error) {
 	ctx, err := p.s.context()
 	if err != nil {
 		return nil, err
@@ -88,7 +86,7 @@ func (p *StylePresets) Update(id string, in app.StylePresetInput, image PresetIm
 	if f != nil {
 		defer f.Close()
 	}
-	out, err := p.s.svc.Presets.UpdateStylePreset(ctx, id, in, img)
+	out, err := fn(ctx, img)
 	return out, toJS(err)
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -109,18 +108,9 @@ func (d *presetHTTPDriver) Do(t *testing.T, role accesstest.Role, action accesst
 	return code
 }
 
+// get reads a file route as the board matrix's driver does.
 func (d *presetHTTPDriver) get(t *testing.T, token, path string) (int, []byte) {
-	req, _ := http.NewRequest("GET", d.c.url+path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, body
+	return (&httpDriver{c: d.c}).get(t, token, path)
 }
 
 func TestStylePresetAccessMatrixOverHTTP(t *testing.T) {
