@@ -1,9 +1,9 @@
 // The Generate form's state. It lives in the Shell, so the form keeps what
 // one typed while looking at the gallery or the queue.
 
-import { listWorkflows, type Board, type ImageMetadata, type Workflow } from '../api';
+import { listWorkflows, type Board, type ImageMetadata, type Workflow, type WorkflowRecord } from '../api';
 import { errorText, isSessionEnd } from '../errors';
-import { initialValues, matchWorkflow, seedField, targetFromGraph, valuesFromGraph, withValues, type Target, type Values } from './workflow';
+import { initialValues, matchWorkflow, seedField, targetFromGraph, valuesFromGraph, withSpecs, withValues, type Target, type Values } from './workflow';
 
 /** The board select's value for "New board…". */
 export const NEW_BOARD = '__new__';
@@ -27,10 +27,19 @@ export class GenerateState {
   /** Bumped when settings are loaded from an image, so the form can say so. */
   prefilledFrom = $state('');
 
-  workflow = $derived(this.workflows.find((w) => w.id === this.workflowId));
+  /** Workflows opened from the Library: each replaces the built-in of its id, or joins the list. */
+  opened = $state.raw<Workflow[]>([]);
+  /** What the workflow select offers: the built-in ones, then those opened from the Library. */
+  choices = $derived([
+    ...this.workflows.map((w) => this.opened.find((o) => o.id === w.id) ?? w),
+    ...this.opened.filter((o) => !this.workflows.some((w) => w.id === o.id)),
+  ]);
+  workflow = $derived(this.choices.find((w) => w.id === this.workflowId));
   current = $derived(this.values[this.workflowId] ?? {});
 
   private waiting: { meta: ImageMetadata; label: string; addable: () => Board[] } | null = null;
+  /** A workflow opened from the Library before the built-in ones had loaded. */
+  private toOpen: NonNullable<WorkflowRecord['workflow']> | null = null;
 
   async load(): Promise<void> {
     if (this.loading || this.loaded) return;
@@ -41,6 +50,11 @@ export class GenerateState {
       this.error = '';
       this.loaded = true;
       if (!this.workflowId && ws.length) this.select(ws[0].id);
+      if (this.toOpen) {
+        const doc = this.toOpen;
+        this.toOpen = null;
+        this.open(doc);
+      }
       if (this.waiting) {
         const { meta, label, addable } = this.waiting;
         this.waiting = null;
@@ -54,10 +68,27 @@ export class GenerateState {
   }
 
   select(id: string): void {
-    const wf = this.workflows.find((w) => w.id === id);
+    const wf = this.choices.find((w) => w.id === id);
     if (!wf) return;
     this.workflowId = id;
     if (!this.values[id]) this.values[id] = initialValues(wf);
+  }
+
+  /**
+   * Makes a workflow from the Library the current one, its fields as it
+   * was saved (the values typed into it before are dropped).
+   */
+  open(doc: NonNullable<WorkflowRecord['workflow']>): void {
+    if (!this.loaded) {
+      this.toOpen = doc;
+      return;
+    }
+    const wf = withSpecs(doc, this.workflows);
+    this.opened = [...this.opened.filter((o) => o.id !== wf.id), wf];
+    this.workflowId = wf.id;
+    this.values[wf.id] = initialValues(wf);
+    this.randomSeed = true;
+    this.prefilledFrom = '';
   }
 
   set(key: string, v: unknown): void {

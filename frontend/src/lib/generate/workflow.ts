@@ -161,14 +161,7 @@ export function imageNameOf(v: unknown): string {
  * one random seed per item as batch data, so each image differs.
  */
 export function buildBatch(wf: Workflow, values: Values, opts: { runs: number; randomSeed: boolean; target: Target }): Batch {
-  const graph = clone(wf.graph);
-  for (const f of formFields(wf)) {
-    const node = graph.nodes[f.node_id];
-    if (!node) continue;
-    const v = values[fieldKey(f)];
-    if (v === undefined || v === null || (f.kind === 'image' && !imageNameOf(v))) delete node[f.field];
-    else node[f.field] = clone(v);
-  }
+  const graph = graphWithValues(wf, values);
   const bf = boardField(wf);
   const save = bf ? graph.nodes[bf.node_id] : undefined;
   if (save && bf) {
@@ -190,6 +183,74 @@ export function buildBatch(wf: Workflow, values: Values, opts: { runs: number; r
     }
   }
   return data ? { graph, data, runs, origin: 'generate' } : { graph, runs, origin: 'generate' };
+}
+
+/** The workflow's graph with the form's values set into it (an unset value, or no image chosen, left out). */
+export function graphWithValues(wf: Workflow, values: Values): Graph {
+  const graph = clone(wf.graph);
+  for (const f of formFields(wf)) {
+    const node = graph.nodes[f.node_id];
+    if (!node) continue;
+    const v = values[fieldKey(f)];
+    if (v === undefined || v === null || (f.kind === 'image' && !imageNameOf(v))) delete node[f.field];
+    else node[f.field] = clone(v);
+  }
+  return graph;
+}
+
+/**
+ * The document "Save as workflow" keeps: the form's workflow with its
+ * values set into the graph, under a new name. A chosen image and the
+ * target board are left out: they are the maker's, and whoever opens the
+ * workflow picks their own.
+ */
+export function workflowDocument(wf: Workflow, values: Values, about: { name: string; description: string; tags: string; author: string }): Workflow {
+  const graph = graphWithValues(wf, values);
+  for (const f of wf.fields) {
+    const node = graph.nodes[f.node_id];
+    if (!node || (f.kind !== 'image' && f.kind !== 'board')) continue;
+    delete node[f.field];
+    if (f.kind === 'board') delete node.board_name;
+  }
+  return {
+    ...clone(wf),
+    id: '',
+    name: about.name,
+    description: about.description,
+    tags: about.tags,
+    author: about.author,
+    meta: { ...wf.meta, category: 'user' },
+    graph,
+  };
+}
+
+/**
+ * A workflow from the Library with each field's spec (kind, bounds,
+ * choices, default) filled in. The Library keeps a workflow file, whose
+ * fields name only their node and field; the spec comes from the node's
+ * type, which the built-in workflows carry for the fields they show. A
+ * field none of them shows gets a spec read from its value in the graph.
+ */
+export function withSpecs(doc: Omit<Workflow, 'fields'> & { fields: WorkflowField[] | null }, known: Workflow[]): Workflow {
+  const fields = (doc.fields ?? []).map((f): WorkflowField => {
+    if (f.kind) return f;
+    const type = doc.graph.nodes[f.node_id]?.type;
+    for (const w of known) {
+      const spec = w.fields.find((k) => k.field === f.field && w.graph.nodes[k.node_id]?.type === type);
+      if (spec) return { ...clone(spec), label: f.label || spec.label, node_id: f.node_id, field: f.field };
+    }
+    return { ...f, name: f.field, kind: kindOf(doc.graph.nodes[f.node_id]?.[f.field], f.field), required: false, description: f.description ?? '', label: f.label || f.field };
+  });
+  return { ...doc, fields };
+}
+
+function kindOf(v: unknown, field: string): WorkflowField['kind'] {
+  if (field === 'board') return 'board';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v && typeof v === 'object' && 'image_name' in v) return 'image';
+  if (v && typeof v === 'object' && 'r' in v) return 'color';
+  return 'string';
 }
 
 /** The node and field a server error names ('Node "art" (prompt_art): field "prompt" …'), as a fieldKey. */
