@@ -143,8 +143,22 @@ func TestLibrary(t *testing.T) {
 		chromedp.WaitVisible(wfCard(name+" (copy)", "owner")),
 	)
 
+	do(t, bob, "Bob opens his copy in Generate: Ann's prompt is in the form",
+		dismissToasts(),
+		chromedp.Click(chromedp.CSS(string(wfCard(name+" (copy)", "owner"))+` [data-testid="wf-open"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(tid("generate-page")),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelector('[data-testid="field-art-prompt"]')?.value === %q`, prompt)),
+		chromedp.WaitVisible(tid("field-art-seed")),
+	)
+	if got := eval[string](t, bob, `document.querySelector('[data-testid="workflow-select"]').selectedOptions[0].textContent`); !strings.Contains(got, name+" (copy)") {
+		t.Fatalf("the workflow select shows %q, want Bob's copy", got)
+	}
+	shot(t, bob, "library-open-in-generate")
+
 	// ---- Bob opens the built-in Gradient in Generate.
 	do(t, bob, "Bob opens Gradient from Built-in",
+		click("nav-library"),
+		libLoaded("mine"),
 		click("lib-tab-builtin"),
 		libLoaded("builtin"),
 		dismissToasts(), // the copy's message sits over the cards' corner
