@@ -168,7 +168,7 @@ func Check(k Kind, a Action, rel Relation) error {
 		return nil
 	}
 	if hidden[k] && a != ActListAll && !Allowed(k, ActSee, rel) {
-		return notFound(k)
+		return NotFound(k)
 	}
 	msg := accessTable[k][a].denied
 	if msg == "" {
@@ -177,7 +177,8 @@ func Check(k Kind, a Action, rel Relation) error {
 	return Errorf(EFORBIDDEN, "%s", msg)
 }
 
-func notFound(k Kind) error {
+// NotFound is what anyone who may not see a thing of kind k is told of it.
+func NotFound(k Kind) error {
 	switch k {
 	case KindBoard:
 		return ErrBoardNotFound

@@ -156,3 +156,17 @@ func CleanBoardName(name string) (string, error) {
 
 // UpdateVisibility is a BoardUpdate that sets only the visibility.
 func UpdateVisibility(v Visibility) BoardUpdate { return BoardUpdate{Visibility: &v} }
+
+// BoardSharing is b's sharing under SharingService's names, for the faces
+// that serve every shareable kind one way.
+func BoardSharing(b BoardService) SharingService { return boardSharing{b} }
+
+type boardSharing struct{ BoardService }
+
+func (b boardSharing) Share(ctx context.Context, id, userID string, role Role) (*Share, error) {
+	return b.ShareBoard(ctx, id, userID, role)
+}
+
+func (b boardSharing) Unshare(ctx context.Context, id, userID string) error {
+	return b.UnshareBoard(ctx, id, userID)
+}

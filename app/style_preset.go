@@ -54,7 +54,7 @@ type StylePreset struct {
 	UpdatedAt  time.Time  `json:"updated_at"`
 	// Who owns it and what the caller may do: the same for every kind of
 	// thing in a library.
-	WorkflowAccess
+	LibraryAccess
 }
 
 // StylePresetInput is what a create or an update says of a preset, as
@@ -240,10 +240,7 @@ type StylePresetService interface {
 	// caller's, private; one bad row and none is kept.
 	ImportStylePresets(ctx context.Context, data []byte, format string) ([]*StylePreset, error)
 
-	ListStylePresetShares(ctx context.Context, id string) ([]Share, error)
-	ShareStylePreset(ctx context.Context, id, userID string, role Role) (*Share, error)
-	UnshareStylePreset(ctx context.Context, id, userID string) error
-	StylePresetShareCandidates(ctx context.Context, id string) ([]ProfileTile, error)
+	SharingService
 }
 
 // Audit actions on someone else's style preset, by an administrator, and

@@ -33,17 +33,7 @@ type Workflow struct {
 	UserID     string          `json:"user_id"`
 	IsPublic   bool            `json:"is_public"`
 	Workflow   json.RawMessage `json:"workflow"`
-	WorkflowAccess
-}
-
-// WorkflowAccess is the part of a workflow that says whose it is and what
-// the caller may do with it, in lists and records alike.
-type WorkflowAccess struct {
-	OwnerName  string     `json:"owner_name"`
-	Visibility Visibility `json:"visibility"`
-	MyRole     string     `json:"my_role"` // owner, editor, viewer, shared, public, admin
-	CanChange  bool       `json:"can_change"`
-	CanManage  bool       `json:"can_manage"` // share, publish, delete
+	LibraryAccess
 }
 
 // WorkflowListItem is a workflow in a listing, as InvokeAI's
@@ -60,7 +50,7 @@ type WorkflowListItem struct {
 	UserID       string     `json:"user_id"`
 	IsPublic     bool       `json:"is_public"`
 	ThumbnailURL *string    `json:"thumbnail_url"`
-	WorkflowAccess
+	LibraryAccess
 }
 
 // WorkflowPage is one page of a workflow listing.
@@ -148,11 +138,7 @@ type WorkflowService interface {
 	WorkflowCountsByTag(ctx context.Context, f WorkflowFilter, tags []string) (map[string]int, error)
 	WorkflowCountsByCategory(ctx context.Context, f WorkflowFilter, categories []string) (map[string]int, error)
 
-	ListWorkflowShares(ctx context.Context, id string) ([]Share, error)
-	ShareWorkflow(ctx context.Context, id, userID string, role Role) (*Share, error)
-	UnshareWorkflow(ctx context.Context, id, userID string) error
-	// WorkflowShareCandidates lists the profiles it could be shared with.
-	WorkflowShareCandidates(ctx context.Context, id string) ([]ProfileTile, error)
+	SharingService
 }
 
 // Audit actions on someone else's workflow, by an administrator, and on

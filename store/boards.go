@@ -10,10 +10,13 @@ import (
 )
 
 // BoardService keeps boards and their shares.
-type BoardService struct{ db *DB }
+type BoardService struct {
+	db      *DB
+	sharing sharingService
+}
 
 // NewBoardService returns the board service of db.
-func NewBoardService(db *DB) *BoardService { return &BoardService{db: db} }
+func NewBoardService(db *DB) *BoardService { return &BoardService{db: db, sharing: boardSharing(db)} }
 
 var _ app.BoardService = (*BoardService)(nil)
 

@@ -18,12 +18,22 @@ type StylePresetService struct {
 	db       *DB
 	builtins []app.BuiltinStylePreset
 	limits   imaging.Limits // of a preview image sent; imaging's defaults
+	sharingService
 }
 
 // NewStylePresetService returns the style presets of db; builtins are
 // added by AddBuiltins.
 func NewStylePresetService(db *DB, builtins []app.BuiltinStylePreset) *StylePresetService {
-	return &StylePresetService{db: db, builtins: builtins}
+	return &StylePresetService{db: db, builtins: builtins, sharingService: sharingService{
+		db: db, kind: stylePresets, shared: app.AuditStylePresetShared, unshared: app.AuditStylePresetUnshared,
+		head: func(tx kv.Tx, id string) (*sharedHead, error) {
+			p, err := getStylePreset(tx, id)
+			if p == nil {
+				return nil, err
+			}
+			return &p.sharedHead, err
+		},
+	}}
 }
 
 var _ app.StylePresetService = (*StylePresetService)(nil)
@@ -43,21 +53,12 @@ func presetAccess(tx kv.Tx, actor *userRecord, id string, act app.Action) (*styl
 	return p, acc, app.Check(app.KindStylePreset, act, acc.Relations())
 }
 
-// libraryAccess is what the caller sees of who owns a thing kept in a
-// library (a workflow, a style preset) and what they may do with it.
-func libraryAccess(k app.Kind, h *sharedHead, acc app.Access, owners *names) app.WorkflowAccess {
-	return app.WorkflowAccess{
-		OwnerName: owners.of(h.Owner), Visibility: h.Visibility, MyRole: acc.Label(),
-		CanChange: acc.Can(k, app.ActChange), CanManage: acc.Can(k, app.ActManage),
-	}
-}
-
 // view is the preset as the actor sees it.
 func (p *stylePresetRecord) view(acc app.Access, owners *names) *app.StylePreset {
 	out := &app.StylePreset{
 		ID: p.ID, Name: p.Name, PresetData: app.PresetData{PositivePrompt: p.Positive, NegativePrompt: p.Negative},
 		Type: p.presetType(), IsPublic: p.Visibility != app.VisibilityPrivate, UserID: p.Owner,
-		CreatedAt: p.Created, UpdatedAt: p.Updated, WorkflowAccess: libraryAccess(app.KindStylePreset, &p.sharedHead, acc, owners),
+		CreatedAt: p.Created, UpdatedAt: p.Updated, LibraryAccess: app.LibraryAccessOf(app.KindStylePreset, acc, owners.of(p.Owner), p.Visibility),
 	}
 	if p.Image != "" {
 		url := "/api/v1/style_presets/i/" + p.ID + "/image"
@@ -345,68 +346,6 @@ func (s *StylePresetService) CopyStylePreset(ctx context.Context, id string) (*a
 	if err != nil {
 		pv.drop(s.db)
 	}
-	return out, err
-}
-
-// ListStylePresetShares lists who a preset is shared with: its owner and admins.
-func (s *StylePresetService) ListStylePresetShares(ctx context.Context, id string) ([]app.Share, error) {
-	var out []app.Share
-	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
-		p, _, err := presetAccess(tx, actor, id, app.ActManage)
-		if err == nil {
-			out, err = stylePresets.shares(tx, p.ID)
-		}
-		return err
-	})
-	sortShares(out)
-	return out, err
-}
-
-// ShareStylePreset gives userID a role on a preset: its owner or an admin.
-func (s *StylePresetService) ShareStylePreset(ctx context.Context, id, userID string, role app.Role) (*app.Share, error) {
-	var out *app.Share
-	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
-		p, _, err := presetAccess(tx, actor, id, app.ActManage)
-		if err != nil {
-			return err
-		}
-		target, err := getUser(tx, userID)
-		if err != nil {
-			return err
-		}
-		if out, err = stylePresets.grantTo(tx, &p.sharedHead, target, userID, role, s.db.now()); err != nil {
-			return err
-		}
-		return s.db.audit(tx, actor.UserID, app.AuditStylePresetShared, id, userID+" as "+string(role))
-	})
-	return out, err
-}
-
-// UnshareStylePreset takes userID's role on a preset away: its owner or an admin.
-func (s *StylePresetService) UnshareStylePreset(ctx context.Context, id, userID string) error {
-	return s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
-		p, _, err := presetAccess(tx, actor, id, app.ActManage)
-		if err != nil {
-			return err
-		}
-		if err := stylePresets.revoke(tx, &p.sharedHead, userID); err != nil {
-			return err
-		}
-		return s.db.audit(tx, actor.UserID, app.AuditStylePresetUnshared, id, userID)
-	})
-}
-
-// StylePresetShareCandidates lists the profiles a preset could be shared
-// with: its owner or an admin asks.
-func (s *StylePresetService) StylePresetShareCandidates(ctx context.Context, id string) ([]app.ProfileTile, error) {
-	var out []app.ProfileTile
-	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
-		p, _, err := presetAccess(tx, actor, id, app.ActManage)
-		if err == nil {
-			out, err = shareCandidates(tx, p.Owner)
-		}
-		return err
-	})
 	return out, err
 }
 

@@ -55,7 +55,7 @@ func (d *presetDriver) New(t *testing.T, role accesstest.Role) string {
 	}
 	if role != accesstest.Shared {
 		for _, named := range []accesstest.Role{accesstest.Editor, accesstest.Viewer} {
-			if _, err := d.sp.ShareStylePreset(owner, p.ID, d.ids[named], app.Role(named)); err != nil {
+			if _, err := d.sp.Share(owner, p.ID, d.ids[named], app.Role(named)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -88,9 +88,9 @@ func (d *presetDriver) Do(t *testing.T, role accesstest.Role, action accesstest.
 		in.IsPublic = ptr(true)
 		_, err = d.sp.UpdateStylePreset(ctx, id, in, app.PresetImage{Keep: true})
 	case accesstest.LibShare:
-		_, err = d.sp.ShareStylePreset(ctx, id, d.ids[accesstest.Stranger], app.RoleViewer)
+		_, err = d.sp.Share(ctx, id, d.ids[accesstest.Stranger], app.RoleViewer)
 	case accesstest.LibListShares:
-		_, err = d.sp.ListStylePresetShares(ctx, id)
+		_, err = d.sp.ListShares(ctx, id)
 	case accesstest.LibDelete:
 		err = d.sp.DeleteStylePreset(ctx, id)
 	default:
@@ -251,7 +251,7 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 			t.Fatal("not seen once public")
 		}
 		u2, _ := ts.users.Me(user2)
-		if _, err := sp.ShareStylePreset(user1, p.ID, u2.UserID, app.RoleEditor); err != nil {
+		if _, err := sp.Share(user1, p.ID, u2.UserID, app.RoleEditor); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := sp.UpdateStylePreset(user2, p.ID, in, app.PresetImage{}); err != nil {
@@ -279,7 +279,7 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 	t.Run("deleting a profile keeps its presets and drops its grants", func(t *testing.T) {
 		cat, catCtx := ts.createUser(admin, "cat@t.co", false)
 		kept := createPreset(t, sp, catCtx, "Cat's", false)
-		if _, err := sp.ShareStylePreset(user1, pub.ID, cat.UserID, app.RoleViewer); err != nil {
+		if _, err := sp.Share(user1, pub.ID, cat.UserID, app.RoleViewer); err != nil {
 			t.Fatal(err)
 		}
 		if err := ts.users.DeleteUser(admin, cat.UserID); err != nil {
@@ -288,7 +288,7 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 		if p, err := sp.FindStylePreset(admin, kept.ID); err != nil || p.OwnerName != "Deleted profile" {
 			t.Fatalf("the deleted profile's preset: %+v, %v", p, err)
 		}
-		if shares, _ := sp.ListStylePresetShares(user1, pub.ID); len(shares) != 0 {
+		if shares, _ := sp.ListShares(user1, pub.ID); len(shares) != 0 {
 			t.Fatalf("a deleted profile's grant stayed: %+v", shares)
 		}
 	})

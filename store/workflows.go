@@ -16,12 +16,22 @@ type WorkflowService struct {
 	db       *DB
 	check    app.WorkflowCheck
 	builtins []app.BuiltinWorkflow
+	sharingService
 }
 
 // NewWorkflowService returns the workflows of db. check reads and checks
 // every document before it is kept; builtins are added by AddBuiltins.
 func NewWorkflowService(db *DB, check app.WorkflowCheck, builtins []app.BuiltinWorkflow) *WorkflowService {
-	return &WorkflowService{db: db, check: check, builtins: builtins}
+	return &WorkflowService{db: db, check: check, builtins: builtins, sharingService: sharingService{
+		db: db, kind: workflows, shared: app.AuditWorkflowShared, unshared: app.AuditWorkflowUnshared,
+		head: func(tx kv.Tx, id string) (*sharedHead, error) {
+			w, err := getWorkflow(tx, id)
+			if w == nil {
+				return nil, err
+			}
+			return &w.sharedHead, err
+		},
+	}}
 }
 
 var _ app.WorkflowService = (*WorkflowService)(nil)
@@ -42,11 +52,8 @@ func workflowAccess(tx kv.Tx, actor *userRecord, id string, act app.Action) (*wo
 }
 
 // accessView is what the caller sees of who owns w and what they may do.
-func (w *workflowRecord) accessView(acc app.Access, owners *names) app.WorkflowAccess {
-	return app.WorkflowAccess{
-		OwnerName: owners.of(w.Owner), Visibility: w.Visibility, MyRole: acc.Label(),
-		CanChange: acc.Can(app.KindWorkflow, app.ActChange), CanManage: acc.Can(app.KindWorkflow, app.ActManage),
-	}
+func (w *workflowRecord) accessView(acc app.Access, owners *names) app.LibraryAccess {
+	return app.LibraryAccessOf(app.KindWorkflow, acc, owners.of(w.Owner), w.Visibility)
 }
 
 // view is the whole workflow as the actor sees it.
@@ -54,7 +61,7 @@ func (w *workflowRecord) view(tx kv.Tx, actor *userRecord, acc app.Access, owner
 	return &app.Workflow{
 		WorkflowID: w.ID, Name: w.Name, CreatedAt: w.Created, UpdatedAt: w.Updated,
 		OpenedAt: openedAt(tx, w.ID, actor.UserID), UserID: w.Owner, IsPublic: w.Visibility != app.VisibilityPrivate,
-		Workflow: append([]byte(nil), w.Doc...), WorkflowAccess: w.accessView(acc, owners),
+		Workflow: append([]byte(nil), w.Doc...), LibraryAccess: w.accessView(acc, owners),
 	}
 }
 
@@ -63,7 +70,7 @@ func (w *workflowRecord) listItem(opened *time.Time, acc app.Access, owners *nam
 	return &app.WorkflowListItem{
 		WorkflowID: w.ID, Name: w.Name, Description: w.Description, Category: w.Category, Tags: w.Tags,
 		CreatedAt: w.Created, UpdatedAt: w.Updated, OpenedAt: opened, UserID: w.Owner,
-		IsPublic: w.Visibility != app.VisibilityPrivate, ThumbnailURL: w.thumbnailURL(), WorkflowAccess: w.accessView(acc, owners),
+		IsPublic: w.Visibility != app.VisibilityPrivate, ThumbnailURL: w.thumbnailURL(), LibraryAccess: w.accessView(acc, owners),
 	}
 }
 
@@ -264,70 +271,6 @@ func (s *WorkflowService) MarkWorkflowOpened(ctx context.Context, id string) (*a
 		}
 		out = w.view(tx, actor, acc, newNames(tx))
 		return nil
-	})
-	return out, err
-}
-
-// ListWorkflowShares lists who a workflow is shared with: its owner and admins.
-func (s *WorkflowService) ListWorkflowShares(ctx context.Context, id string) ([]app.Share, error) {
-	var out []app.Share
-	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
-		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
-		if err != nil {
-			return err
-		}
-		out, err = workflows.shares(tx, w.ID)
-		return err
-	})
-	sortShares(out)
-	return out, err
-}
-
-// ShareWorkflow gives userID a role on a workflow: its owner or an admin.
-func (s *WorkflowService) ShareWorkflow(ctx context.Context, id, userID string, role app.Role) (*app.Share, error) {
-	var out *app.Share
-	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
-		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
-		if err != nil {
-			return err
-		}
-		target, err := getUser(tx, userID)
-		if err != nil {
-			return err
-		}
-		if out, err = workflows.grantTo(tx, &w.sharedHead, target, userID, role, s.db.now()); err != nil {
-			return err
-		}
-		return s.db.audit(tx, actor.UserID, app.AuditWorkflowShared, id, userID+" as "+string(role))
-	})
-	return out, err
-}
-
-// UnshareWorkflow takes userID's role on a workflow away: its owner or an admin.
-func (s *WorkflowService) UnshareWorkflow(ctx context.Context, id, userID string) error {
-	return s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
-		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
-		if err != nil {
-			return err
-		}
-		if err := workflows.revoke(tx, &w.sharedHead, userID); err != nil {
-			return err
-		}
-		return s.db.audit(tx, actor.UserID, app.AuditWorkflowUnshared, id, userID)
-	})
-}
-
-// WorkflowShareCandidates lists the profiles a workflow could be shared
-// with: its owner or an admin asks.
-func (s *WorkflowService) WorkflowShareCandidates(ctx context.Context, id string) ([]app.ProfileTile, error) {
-	var out []app.ProfileTile
-	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
-		w, _, err := workflowAccess(tx, actor, id, app.ActManage)
-		if err != nil {
-			return err
-		}
-		out, err = shareCandidates(tx, w.Owner)
-		return err
 	})
 	return out, err
 }

@@ -62,7 +62,7 @@ func (d *workflowDriver) New(t *testing.T, role accesstest.Role) string {
 		return w.WorkflowID
 	}
 	for _, named := range []accesstest.Role{accesstest.Editor, accesstest.Viewer} {
-		if _, err := d.wf.ShareWorkflow(owner, w.WorkflowID, d.ids[named], app.Role(named)); err != nil {
+		if _, err := d.wf.Share(owner, w.WorkflowID, d.ids[named], app.Role(named)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -90,9 +90,9 @@ func (d *workflowDriver) Do(t *testing.T, role accesstest.Role, action accesstes
 	case accesstest.LibSetPublic:
 		_, err = d.wf.SetWorkflowPublic(ctx, id, true)
 	case accesstest.LibShare:
-		_, err = d.wf.ShareWorkflow(ctx, id, d.ids[accesstest.Stranger], app.RoleViewer)
+		_, err = d.wf.Share(ctx, id, d.ids[accesstest.Stranger], app.RoleViewer)
 	case accesstest.LibListShares:
-		_, err = d.wf.ListWorkflowShares(ctx, id)
+		_, err = d.wf.ListShares(ctx, id)
 	case accesstest.LibDelete:
 		err = d.wf.DeleteWorkflow(ctx, id)
 	default:
@@ -258,7 +258,7 @@ func TestWorkflowsLikeInvokeAI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := wf.ShareWorkflow(ann, mine.WorkflowID, cat.UserID, app.RoleEditor); err != nil {
+		if _, err := wf.Share(ann, mine.WorkflowID, cat.UserID, app.RoleEditor); err != nil {
 			t.Fatal(err)
 		}
 		if err := ts.users.DeleteUser(admin, cat.UserID); err != nil {
@@ -268,7 +268,7 @@ func TestWorkflowsLikeInvokeAI(t *testing.T) {
 		if err != nil || kept.UserID != cat.UserID || kept.OwnerName != "Deleted profile" {
 			t.Fatalf("the deleted profile's workflow: %+v, %v", kept, err)
 		}
-		if shares, _ := wf.ListWorkflowShares(ann, mine.WorkflowID); len(shares) != 0 {
+		if shares, _ := wf.ListShares(ann, mine.WorkflowID); len(shares) != 0 {
 			t.Fatalf("a deleted profile's grant stayed: %+v", shares)
 		}
 	})
@@ -292,7 +292,7 @@ func TestWorkflowListing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wf.ShareWorkflow(bob, shared.WorkflowID, annUser.UserID, app.RoleViewer); err != nil {
+	if _, err := wf.Share(bob, shared.WorkflowID, annUser.UserID, app.RoleViewer); err != nil {
 		t.Fatal(err)
 	}
 	user := []string{"user"}

@@ -10,7 +10,11 @@ type Users struct{ s *Session }
 
 // Bindings returns the structs to list in Wails' Bind.
 func (s *Session) Bindings() []any {
-	return []any{&Auth{s}, &Users{s}, &Boards{s}, &Images{s}, &Queue{s}, &Settings{s}, &Workflows{s}, &StylePresets{s}}
+	return []any{&Auth{s}, &Users{s},
+		&Boards{s, sharing{s, func(svc Services) app.SharingService { return app.BoardSharing(svc.Boards) }}},
+		&Images{s}, &Queue{s}, &Settings{s},
+		&Workflows{s, sharing{s, func(svc Services) app.SharingService { return svc.Library }}},
+		&StylePresets{s, sharing{s, func(svc Services) app.SharingService { return svc.Presets }}}}
 }
 
 // PublicMethods are the only bound methods that work without a session.

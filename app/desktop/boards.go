@@ -3,7 +3,10 @@ package desktop
 import "easel/app"
 
 // Boards is bound into the window: boards and who they are shared with.
-type Boards struct{ s *Session }
+type Boards struct {
+	s *Session
+	sharing
+}
 
 // List returns the boards the signed-in user may see.
 func (b *Boards) List(f app.BoardFilter) ([]*app.Board, error) {
@@ -61,41 +64,6 @@ func (b *Boards) Bulk(op app.BoardOp, boardIDs []string) (*app.BulkResult, error
 		return nil, err
 	}
 	out, err := b.s.svc.Boards.BulkBoards(ctx, op, boardIDs)
-	return out, toJS(err)
-}
-
-func (b *Boards) Shares(boardID string) ([]app.Share, error) {
-	ctx, err := b.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := b.s.svc.Boards.ListShares(ctx, boardID)
-	return out, toJS(err)
-}
-
-func (b *Boards) Share(boardID, userID string, role app.Role) (*app.Share, error) {
-	ctx, err := b.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := b.s.svc.Boards.ShareBoard(ctx, boardID, userID, role)
-	return out, toJS(err)
-}
-
-func (b *Boards) Unshare(boardID, userID string) error {
-	ctx, err := b.s.context()
-	if err != nil {
-		return err
-	}
-	return toJS(b.s.svc.Boards.UnshareBoard(ctx, boardID, userID))
-}
-
-func (b *Boards) ShareCandidates(boardID string) ([]app.ProfileTile, error) {
-	ctx, err := b.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := b.s.svc.Boards.ShareCandidates(ctx, boardID)
 	return out, toJS(err)
 }
 

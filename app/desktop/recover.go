@@ -68,10 +68,10 @@ func (s *Session) guard(svc Services) Services {
 		svc.Settings = guardedSettings{svc.Settings, s}
 	}
 	if svc.Library != nil {
-		svc.Library = guardedLibrary{svc.Library, s}
+		svc.Library = guardedLibrary{libraryCalls{svc.Library}, guardedSharing{svc.Library, s, "Library"}, s}
 	}
 	if svc.Presets != nil {
-		svc.Presets = guardedPresets{svc.Presets, s}
+		svc.Presets = guardedPresets{presetCalls{svc.Presets}, guardedSharing{svc.Presets, s, "Presets"}, s}
 	}
 	return svc
 }

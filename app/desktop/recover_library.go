@@ -9,9 +9,14 @@ import (
 // The workflow library's wrappers (see recover.go).
 
 type guardedLibrary struct {
-	app.WorkflowService
-	s *Session
+	libraryCalls
+	guardedSharing // its sharing, wrapped; the shallower, so it is the one called
+	s              *Session
 }
+
+// libraryCalls puts the service's own methods one level down, below
+// guardedSharing's.
+type libraryCalls struct{ app.WorkflowService }
 
 func (g guardedLibrary) CreateWorkflow(ctx context.Context, doc []byte) (_ *app.Workflow, err error) {
 	defer g.s.recoverPanic("Library.CreateWorkflow", &err)
@@ -63,27 +68,7 @@ func (g guardedLibrary) WorkflowCountsByCategory(ctx context.Context, f app.Work
 	return g.WorkflowService.WorkflowCountsByCategory(ctx, f, categories)
 }
 
-func (g guardedLibrary) ListWorkflowShares(ctx context.Context, id string) (_ []app.Share, err error) {
-	defer g.s.recoverPanic("Library.ListWorkflowShares", &err)
-	return g.WorkflowService.ListWorkflowShares(ctx, id)
-}
-
-func (g guardedLibrary) ShareWorkflow(ctx context.Context, id string, userID string, role app.Role) (_ *app.Share, err error) {
-	defer g.s.recoverPanic("Library.ShareWorkflow", &err)
-	return g.WorkflowService.ShareWorkflow(ctx, id, userID, role)
-}
-
-func (g guardedLibrary) WorkflowShareCandidates(ctx context.Context, id string) (_ []app.ProfileTile, err error) {
-	defer g.s.recoverPanic("Library.WorkflowShareCandidates", &err)
-	return g.WorkflowService.WorkflowShareCandidates(ctx, id)
-}
-
 func (g guardedLibrary) DeleteWorkflow(ctx context.Context, id string) (err error) {
 	defer g.s.recoverPanic("Library.DeleteWorkflow", &err)
 	return g.WorkflowService.DeleteWorkflow(ctx, id)
-}
-
-func (g guardedLibrary) UnshareWorkflow(ctx context.Context, id, userID string) (err error) {
-	defer g.s.recoverPanic("Library.UnshareWorkflow", &err)
-	return g.WorkflowService.UnshareWorkflow(ctx, id, userID)
 }

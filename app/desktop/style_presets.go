@@ -13,7 +13,10 @@ import (
 
 // StylePresets is bound into the window: each profile's style presets,
 // their previews, sharing, and files of them.
-type StylePresets struct{ s *Session }
+type StylePresets struct {
+	s *Session
+	sharing
+}
 
 // PresetImageSource is the preview a create or an update gives a preset:
 // a file the person picked (PickImage) or dropped, or the bytes
@@ -162,40 +165,5 @@ func (p *StylePresets) Import(fileName, text string) ([]*app.StylePreset, error)
 		return nil, toJS(err)
 	}
 	out, err := p.s.svc.Presets.ImportStylePresets(ctx, []byte(text), format)
-	return out, toJS(err)
-}
-
-func (p *StylePresets) Shares(id string) ([]app.Share, error) {
-	ctx, err := p.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := p.s.svc.Presets.ListStylePresetShares(ctx, id)
-	return out, toJS(err)
-}
-
-func (p *StylePresets) Share(id, userID string, role app.Role) (*app.Share, error) {
-	ctx, err := p.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := p.s.svc.Presets.ShareStylePreset(ctx, id, userID, role)
-	return out, toJS(err)
-}
-
-func (p *StylePresets) Unshare(id, userID string) error {
-	ctx, err := p.s.context()
-	if err != nil {
-		return err
-	}
-	return toJS(p.s.svc.Presets.UnshareStylePreset(ctx, id, userID))
-}
-
-func (p *StylePresets) ShareCandidates(id string) ([]app.ProfileTile, error) {
-	ctx, err := p.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := p.s.svc.Presets.StylePresetShareCandidates(ctx, id)
 	return out, toJS(err)
 }

@@ -10,9 +10,14 @@ import (
 // The style presets' wrappers (see recover.go).
 
 type guardedPresets struct {
-	app.StylePresetService
-	s *Session
+	presetCalls
+	guardedSharing // its sharing, wrapped; the shallower, so it is the one called
+	s              *Session
 }
+
+// presetCalls puts the service's own methods one level down, below
+// guardedSharing's.
+type presetCalls struct{ app.StylePresetService }
 
 func (g guardedPresets) ListStylePresets(ctx context.Context) (_ []*app.StylePreset, err error) {
 	defer g.s.recoverPanic("Presets.ListStylePresets", &err)
@@ -57,24 +62,4 @@ func (g guardedPresets) ExportStylePresets(ctx context.Context) (_ []byte, err e
 func (g guardedPresets) ImportStylePresets(ctx context.Context, data []byte, format string) (_ []*app.StylePreset, err error) {
 	defer g.s.recoverPanic("Presets.ImportStylePresets", &err)
 	return g.StylePresetService.ImportStylePresets(ctx, data, format)
-}
-
-func (g guardedPresets) ListStylePresetShares(ctx context.Context, id string) (_ []app.Share, err error) {
-	defer g.s.recoverPanic("Presets.ListStylePresetShares", &err)
-	return g.StylePresetService.ListStylePresetShares(ctx, id)
-}
-
-func (g guardedPresets) ShareStylePreset(ctx context.Context, id, userID string, role app.Role) (_ *app.Share, err error) {
-	defer g.s.recoverPanic("Presets.ShareStylePreset", &err)
-	return g.StylePresetService.ShareStylePreset(ctx, id, userID, role)
-}
-
-func (g guardedPresets) UnshareStylePreset(ctx context.Context, id, userID string) (err error) {
-	defer g.s.recoverPanic("Presets.UnshareStylePreset", &err)
-	return g.StylePresetService.UnshareStylePreset(ctx, id, userID)
-}
-
-func (g guardedPresets) StylePresetShareCandidates(ctx context.Context, id string) (_ []app.ProfileTile, err error) {
-	defer g.s.recoverPanic("Presets.StylePresetShareCandidates", &err)
-	return g.StylePresetService.StylePresetShareCandidates(ctx, id)
 }

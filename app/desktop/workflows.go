@@ -12,7 +12,10 @@ import (
 
 // Workflows is bound into the window: the signed-in profile's library of
 // workflows, those shared with them and the built-in ones.
-type Workflows struct{ s *Session }
+type Workflows struct {
+	s *Session
+	sharing
+}
 
 func (w *Workflows) List(f app.WorkflowFilter) (*app.WorkflowPage, error) {
 	ctx, err := w.s.context()
@@ -102,41 +105,6 @@ func (w *Workflows) CountsByCategory(f app.WorkflowFilter, categories []string) 
 		return nil, err
 	}
 	out, err := w.s.svc.Library.WorkflowCountsByCategory(ctx, f, categories)
-	return out, toJS(err)
-}
-
-func (w *Workflows) Shares(id string) ([]app.Share, error) {
-	ctx, err := w.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := w.s.svc.Library.ListWorkflowShares(ctx, id)
-	return out, toJS(err)
-}
-
-func (w *Workflows) Share(id, userID string, role app.Role) (*app.Share, error) {
-	ctx, err := w.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := w.s.svc.Library.ShareWorkflow(ctx, id, userID, role)
-	return out, toJS(err)
-}
-
-func (w *Workflows) Unshare(id, userID string) error {
-	ctx, err := w.s.context()
-	if err != nil {
-		return err
-	}
-	return toJS(w.s.svc.Library.UnshareWorkflow(ctx, id, userID))
-}
-
-func (w *Workflows) ShareCandidates(id string) ([]app.ProfileTile, error) {
-	ctx, err := w.s.context()
-	if err != nil {
-		return nil, err
-	}
-	out, err := w.s.svc.Library.WorkflowShareCandidates(ctx, id)
 	return out, toJS(err)
 }
 

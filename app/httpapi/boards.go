@@ -87,37 +87,6 @@ func (s *Server) boardImageNames(w http.ResponseWriter, r *http.Request) {
 	s.reply(w, http.StatusOK, names, err)
 }
 
-func (s *Server) listShares(w http.ResponseWriter, r *http.Request) {
-	shares, err := s.svc.Boards.ListShares(r.Context(), r.PathValue("board_id"))
-	s.reply(w, http.StatusOK, shares, err)
-}
-
-func (s *Server) shareBoard(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		UserID string   `json:"user_id"`
-		Role   app.Role `json:"role"`
-	}
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	sh, err := s.svc.Boards.ShareBoard(r.Context(), r.PathValue("board_id"), req.UserID, req.Role)
-	s.reply(w, http.StatusOK, sh, err)
-}
-
-func (s *Server) unshareBoard(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.Boards.UnshareBoard(r.Context(), r.PathValue("board_id"), r.PathValue("user_id")); err != nil {
-		s.fail(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) shareCandidates(w http.ResponseWriter, r *http.Request) {
-	tiles, err := s.svc.Boards.ShareCandidates(r.Context(), r.PathValue("board_id"))
-	s.reply(w, http.StatusOK, tiles, err)
-}
-
 func (s *Server) downloadBoard(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("board_id")
 	b, err := s.svc.Boards.FindBoard(r.Context(), id)

@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"easel/app"
+)
 
 // route is one entry point of the API. Every route is authenticated unless
 // it says public; the public list is short and a test keeps it so. Every
@@ -46,7 +50,7 @@ var PublicRoutes = []string{
 }
 
 func (s *Server) routes() []route {
-	return []route{
+	rs := []route{
 		{"GET", "/api/v1/auth/status", public, noBody, s.status},
 		{"POST", "/api/v1/auth/setup", public, jsonBody, s.setup},
 		{"POST", "/api/v1/auth/login", public, jsonBody, s.login},
@@ -73,10 +77,6 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/boards/{board_id}", signedIn, jsonBody, s.updateBoard},
 		{"DELETE", "/api/v1/boards/{board_id}", signedIn, noBody, s.deleteBoard},
 		{"GET", "/api/v1/boards/{board_id}/image_names", signedIn, noBody, s.boardImageNames},
-		{"GET", "/api/v1/boards/{board_id}/shares", signedIn, noBody, s.listShares},
-		{"POST", "/api/v1/boards/{board_id}/shares", signedIn, jsonBody, s.shareBoard},
-		{"DELETE", "/api/v1/boards/{board_id}/shares/{user_id}", signedIn, noBody, s.unshareBoard},
-		{"GET", "/api/v1/boards/{board_id}/share_candidates", signedIn, noBody, s.shareCandidates},
 		{"GET", "/api/v1/boards/{board_id}/download", media, noBody, s.downloadBoard},
 
 		{"POST", "/api/v1/images/upload", signedIn, fileBody, s.uploadImage},
@@ -126,10 +126,6 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/workflows/i/{workflow_id}/opened_at", signedIn, noBody, s.markWorkflowOpened},
 		{"POST", "/api/v1/workflows/i/{workflow_id}/copy", signedIn, noBody, s.copyWorkflow},
 		{"GET", "/api/v1/workflows/i/{workflow_id}/file", media, noBody, s.exportWorkflow},
-		{"GET", "/api/v1/workflows/i/{workflow_id}/shares", signedIn, noBody, s.listWorkflowShares},
-		{"POST", "/api/v1/workflows/i/{workflow_id}/shares", signedIn, jsonBody, s.shareWorkflow},
-		{"DELETE", "/api/v1/workflows/i/{workflow_id}/shares/{user_id}", signedIn, noBody, s.unshareWorkflow},
-		{"GET", "/api/v1/workflows/i/{workflow_id}/share_candidates", signedIn, noBody, s.workflowShareCandidates},
 
 		{"GET", "/api/v1/style_presets/{$}", signedIn, noBody, s.listStylePresets},
 		{"GET", "/api/v1/style_presets", signedIn, noBody, s.listStylePresets},
@@ -142,11 +138,12 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/style_presets/i/{style_preset_id}", signedIn, noBody, s.deleteStylePreset},
 		{"GET", "/api/v1/style_presets/i/{style_preset_id}/image", media, noBody, s.stylePresetImage},
 		{"POST", "/api/v1/style_presets/i/{style_preset_id}/copy", signedIn, noBody, s.copyStylePreset},
-		{"GET", "/api/v1/style_presets/i/{style_preset_id}/shares", signedIn, noBody, s.listStylePresetShares},
-		{"POST", "/api/v1/style_presets/i/{style_preset_id}/shares", signedIn, jsonBody, s.shareStylePreset},
-		{"DELETE", "/api/v1/style_presets/i/{style_preset_id}/shares/{user_id}", signedIn, noBody, s.unshareStylePreset},
-		{"GET", "/api/v1/style_presets/i/{style_preset_id}/share_candidates", signedIn, noBody, s.stylePresetShareCandidates},
 	}
+	// Who a thing is shared with, the same way for each shareable kind.
+	rs = append(rs, s.shareRoutes("/api/v1/boards/{board_id}", "board_id", app.BoardSharing(s.svc.Boards))...)
+	rs = append(rs, s.shareRoutes("/api/v1/workflows/i/{workflow_id}", "workflow_id", s.svc.Library)...)
+	rs = append(rs, s.shareRoutes("/api/v1/style_presets/i/{style_preset_id}", "style_preset_id", s.svc.Presets)...)
+	return rs
 }
 
 // Routes lists every route as "METHOD pattern" with whether it is public,

@@ -176,34 +176,3 @@ func (s *Server) importStylePresets(w http.ResponseWriter, r *http.Request) {
 	list, err := s.svc.Presets.ImportStylePresets(r.Context(), data, format)
 	s.reply(w, http.StatusOK, list, err)
 }
-
-func (s *Server) listStylePresetShares(w http.ResponseWriter, r *http.Request) {
-	shares, err := s.svc.Presets.ListStylePresetShares(r.Context(), r.PathValue("style_preset_id"))
-	s.reply(w, http.StatusOK, shares, err)
-}
-
-func (s *Server) shareStylePreset(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		UserID string   `json:"user_id"`
-		Role   app.Role `json:"role"`
-	}
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	sh, err := s.svc.Presets.ShareStylePreset(r.Context(), r.PathValue("style_preset_id"), req.UserID, req.Role)
-	s.reply(w, http.StatusOK, sh, err)
-}
-
-func (s *Server) unshareStylePreset(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.Presets.UnshareStylePreset(r.Context(), r.PathValue("style_preset_id"), r.PathValue("user_id")); err != nil {
-		s.fail(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) stylePresetShareCandidates(w http.ResponseWriter, r *http.Request) {
-	tiles, err := s.svc.Presets.StylePresetShareCandidates(r.Context(), r.PathValue("style_preset_id"))
-	s.reply(w, http.StatusOK, tiles, err)
-}

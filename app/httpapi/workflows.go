@@ -201,37 +201,6 @@ func (s *Server) workflowCountsByCategory(w http.ResponseWriter, r *http.Request
 	s.reply(w, http.StatusOK, counts, err)
 }
 
-func (s *Server) listWorkflowShares(w http.ResponseWriter, r *http.Request) {
-	shares, err := s.svc.Library.ListWorkflowShares(r.Context(), r.PathValue("workflow_id"))
-	s.reply(w, http.StatusOK, shares, err)
-}
-
-func (s *Server) shareWorkflow(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		UserID string   `json:"user_id"`
-		Role   app.Role `json:"role"`
-	}
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, err)
-		return
-	}
-	sh, err := s.svc.Library.ShareWorkflow(r.Context(), r.PathValue("workflow_id"), req.UserID, req.Role)
-	s.reply(w, http.StatusOK, sh, err)
-}
-
-func (s *Server) unshareWorkflow(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.Library.UnshareWorkflow(r.Context(), r.PathValue("workflow_id"), r.PathValue("user_id")); err != nil {
-		s.fail(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) workflowShareCandidates(w http.ResponseWriter, r *http.Request) {
-	tiles, err := s.svc.Library.WorkflowShareCandidates(r.Context(), r.PathValue("workflow_id"))
-	s.reply(w, http.StatusOK, tiles, err)
-}
-
 // importWorkflow takes a workflow file (Easel's or InvokeAI's) as the
 // multipart field "file" and keeps it as the caller's.
 func (s *Server) importWorkflow(w http.ResponseWriter, r *http.Request) {
