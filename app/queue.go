@@ -48,6 +48,9 @@ type Batch struct {
 	Data    [][]BatchDatum  `json:"data,omitempty"`
 	Runs    int             `json:"runs"`
 	Origin  string          `json:"origin,omitempty"`
+	// WorkflowID is Easel's own: the library workflow this batch runs, if
+	// any. Its first finished run may give the workflow its thumbnail.
+	WorkflowID string `json:"workflow_id,omitempty"`
 }
 
 // MaxBatchItems bounds how many items one batch may make.

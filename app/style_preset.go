@@ -147,11 +147,12 @@ func (p PresetData) Expand(positive, negative string) (string, string) {
 	return ExpandTemplate(p.PositivePrompt, positive), ExpandTemplate(p.NegativePrompt, negative)
 }
 
-// PresetImage is what a create or an update does with a preset's preview:
-// with R, R's image (PNG, JPEG or WebP) becomes it; without, an update
-// with Keep leaves it as it is, and any other leaves none (InvokeAI's
-// update without an image removes it).
-type PresetImage struct {
+// ImageUpload is an image sent to become a library thing's picture (a
+// style preset's preview, a workflow's thumbnail): with R, R's image (PNG,
+// JPEG or WebP) becomes it. Without R, a preset's update with Keep leaves
+// the preview as it is, and any other leaves none (InvokeAI's update
+// without an image removes it).
+type ImageUpload struct {
 	R        io.Reader
 	FileName string // the file's name, for messages only
 	Keep     bool
@@ -224,8 +225,8 @@ type StylePresetService interface {
 	// every one), by name.
 	ListStylePresets(ctx context.Context) ([]*StylePreset, error)
 	FindStylePreset(ctx context.Context, id string) (*StylePreset, error)
-	CreateStylePreset(ctx context.Context, in StylePresetInput, image PresetImage) (*StylePreset, error)
-	UpdateStylePreset(ctx context.Context, id string, in StylePresetInput, image PresetImage) (*StylePreset, error)
+	CreateStylePreset(ctx context.Context, in StylePresetInput, image ImageUpload) (*StylePreset, error)
+	UpdateStylePreset(ctx context.Context, id string, in StylePresetInput, image ImageUpload) (*StylePreset, error)
 	DeleteStylePreset(ctx context.Context, id string) error
 	// CopyStylePreset saves a copy of a preset the caller may see as
 	// theirs, private ("save as mine").

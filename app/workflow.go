@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"time"
 )
 
@@ -33,6 +34,10 @@ type Workflow struct {
 	UserID     string          `json:"user_id"`
 	IsPublic   bool            `json:"is_public"`
 	Workflow   json.RawMessage `json:"workflow"`
+	// ThumbnailURL is where its thumbnail is (InvokeAI's
+	// WorkflowRecordWithThumbnailDTO), with a version that changes with
+	// it; nil for none.
+	ThumbnailURL *string `json:"thumbnail_url"`
 	LibraryAccess
 }
 
@@ -134,6 +139,15 @@ type WorkflowService interface {
 	// MarkWorkflowOpened records that the caller opened it, for their
 	// "recently opened"; each profile has its own.
 	MarkWorkflowOpened(ctx context.Context, id string) (*Workflow, error)
+	// SetWorkflowThumbnail makes img's image (PNG, JPEG or WebP) its
+	// thumbnail, at most 256 pixels a side, replacing any: its owner, an
+	// editor or an admin. Without one, a workflow's first finished run
+	// (Batch.WorkflowID) gives it one.
+	SetWorkflowThumbnail(ctx context.Context, id string, img ImageUpload) (*Workflow, error)
+	DeleteWorkflowThumbnail(ctx context.Context, id string) (*Workflow, error)
+	// OpenWorkflowThumbnail opens the thumbnail of a workflow the caller
+	// may see, with its content type; the caller closes it.
+	OpenWorkflowThumbnail(ctx context.Context, id string) (io.ReadSeekCloser, string, error)
 	WorkflowTags(ctx context.Context, f WorkflowFilter) ([]string, error)
 	WorkflowCountsByTag(ctx context.Context, f WorkflowFilter, tags []string) (map[string]int, error)
 	WorkflowCountsByCategory(ctx context.Context, f WorkflowFilter, categories []string) (map[string]int, error)

@@ -24,7 +24,7 @@ func (db *DB) recoverFiles() {
 			if r != nil && r.Owner == ref.Owner {
 				return nil
 			}
-			if claimed, err := presetClaims(tx, ref); err != nil || claimed { // a style preset's preview
+			if claimed, err := libraryImageClaimed(tx, ref); err != nil || claimed { // a preset's preview, a workflow's thumbnail
 				return err
 			}
 			orphans = append(orphans, ref) // removed only on a record's clear absence

@@ -33,6 +33,7 @@ var migrations = []func(tx kv.Tx, db *DB) error{
 	migrateQueueCounts,
 	migrateWorkflows,
 	migrateStylePresets,
+	migrateWorkflowThumbnails,
 }
 
 // SchemaVersion is the version a store has after Open.
@@ -161,4 +162,12 @@ func migrateStylePresets(tx kv.Tx, db *DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateWorkflowThumbnails (7) creates the note of each workflow's
+// thumbnail (its blob's name → the workflow), which the start-up sweep
+// reads. No workflow had one before.
+func migrateWorkflowThumbnails(tx kv.Tx, db *DB) error {
+	_, err := tx.CreateBucketIfNotExists(bucketWorkflowThumbnails)
+	return err
 }

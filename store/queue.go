@@ -43,6 +43,10 @@ var (
 // MaxPriority bounds an item's priority either way.
 const MaxPriority = 1000
 
+// maxWorkflowIDBytes bounds a batch's workflow_id, which it keeps as sent:
+// whether it names a workflow is asked only when a run finishes.
+const maxWorkflowIDBytes = 128
+
 // Enqueue checks a batch and queues its items for the caller, in one
 // transaction.
 func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (*app.EnqueueResult, error) {
@@ -51,6 +55,9 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	}
 	if priority < -MaxPriority || priority > MaxPriority {
 		return nil, app.Errorf(app.EINVALID, "priority must be between %d and %d.", -MaxPriority, MaxPriority)
+	}
+	if len(b.WorkflowID) > maxWorkflowIDBytes {
+		return nil, app.Errorf(app.EINVALID, "workflow_id is longer than a workflow's id can be.")
 	}
 	items, err := app.ExpandBatch(b)
 	if err != nil {
@@ -75,7 +82,7 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 		if err := checkPendingRoom(pendingCount(tx, owner), len(items), set); err != nil {
 			return err
 		}
-		if err := putJSON(tx.Bucket(bucketQueueBatches), []byte(b.BatchID), batchRecord{Owner: owner, Graph: b.Graph, Origin: b.Origin, Items: len(items)}); err != nil {
+		if err := putJSON(tx.Bucket(bucketQueueBatches), []byte(b.BatchID), batchRecord{Owner: owner, Graph: b.Graph, Origin: b.Origin, WorkflowID: b.WorkflowID, Items: len(items)}); err != nil {
 			return err
 		}
 		now := s.db.now()

@@ -64,9 +64,13 @@ func (s *QueueService) Claim(lastUser string) (*app.ClaimedItem, error) {
 func (s *QueueService) Finish(id uint64, runErr error, claimNext bool, lastUser string) (*app.ClaimedItem, error) {
 	var done *app.QueueItem
 	var claim *app.ClaimedItem
+	var workflowID string
 	err := s.db.update(func(tx kv.Tx) (err error) {
 		if done, err = s.finishTx(tx, id, runErr); err != nil {
 			return err
+		}
+		if done != nil && done.Status == app.StatusCompleted && len(done.ImageNames) > 0 {
+			workflowID = getBatch(tx, done.BatchID).WorkflowID
 		}
 		if claimNext {
 			claim, err = s.claimTx(tx, lastUser)
@@ -80,6 +84,11 @@ func (s *QueueService) Finish(id uint64, runErr error, claimNext bool, lastUser 
 		s.events.Publish(done.UserID, &app.QueueEvent{Type: app.EventItemStatus, Item: done})
 	}
 	s.publishClaim(claim)
+	if workflowID != "" {
+		// The workflow's first finished run may give it its thumbnail
+		// (thumbnailTarget says when); best effort, after the commit.
+		s.db.thumbnailFromRun(workflowID, done.UserID, done.ImageNames[0])
+	}
 	return claim, nil
 }
 

@@ -39,6 +39,8 @@ type batchRecord struct {
 	Owner  string          `json:"owner"`
 	Graph  json.RawMessage `json:"graph"`
 	Origin string          `json:"origin,omitempty"`
+	// WorkflowID is the library workflow the batch runs, if it says.
+	WorkflowID string `json:"workflow_id,omitempty"`
 	// Items counts the items that use this graph; at 0 the batch goes.
 	Items int `json:"items"`
 }
@@ -151,12 +153,15 @@ func (r *itemRecord) fullView(graph json.RawMessage, owners *names) *app.QueueIt
 	}
 }
 
-func batchGraph(tx kv.Tx, batchID string) json.RawMessage {
+func batchGraph(tx kv.Tx, batchID string) json.RawMessage { return getBatch(tx, batchID).Graph }
+
+// getBatch is a batch as stored; empty when it is gone or unreadable.
+func getBatch(tx kv.Tx, batchID string) batchRecord {
 	var b batchRecord
 	if ok, err := getJSON(tx.Bucket(bucketQueueBatches), []byte(batchID), &b); err != nil || !ok {
-		return nil
+		return batchRecord{}
 	}
-	return b.Graph
+	return b
 }
 
 func queuePaused(tx kv.Tx) bool { return len(tx.Bucket(bucketMeta).Get(keyQueuePaused)) > 0 }

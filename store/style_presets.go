@@ -89,7 +89,7 @@ func presetOwner(actor *userRecord, in app.StylePresetInput) (string, error) {
 
 // CreateStylePreset keeps a new preset, the caller's (a built-in one: the
 // system profile's, shared with everyone) and private unless in says.
-func (s *StylePresetService) CreateStylePreset(ctx context.Context, in app.StylePresetInput, image app.PresetImage) (*app.StylePreset, error) {
+func (s *StylePresetService) CreateStylePreset(ctx context.Context, in app.StylePresetInput, image app.ImageUpload) (*app.StylePreset, error) {
 	if err := in.Check(); err != nil {
 		return nil, err // before the image: a bad form keeps nothing
 	}
@@ -100,7 +100,7 @@ func (s *StylePresetService) CreateStylePreset(ctx context.Context, in app.Style
 	}); err != nil {
 		return nil, err
 	}
-	pv, err := s.makePreview(ctx, owner, image)
+	pv, err := s.db.makeLibraryImage(ctx, owner, image, s.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (s *StylePresetService) CreateStylePreset(ctx context.Context, in app.Style
 
 // createTx stores a new preset of owner's with the preview pv (or none).
 // The system profile's are shared with everyone.
-func (s *StylePresetService) createTx(tx kv.Tx, id, owner string, in app.StylePresetInput, pv *preview) (*stylePresetRecord, error) {
+func (s *StylePresetService) createTx(tx kv.Tx, id, owner string, in app.StylePresetInput, pv *libraryImage) (*stylePresetRecord, error) {
 	head, err := stylePresets.newHead(tx, id, owner)
 	if err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func eachVisiblePreset(tx kv.Tx, actor *userRecord, fn func(*stylePresetRecord, 
 // owner, an editor or an admin. Changing is_public is its owner's or an
 // admin's; the same is_public sent again (InvokeAI's form always has it)
 // changes nothing.
-func (s *StylePresetService) UpdateStylePreset(ctx context.Context, id string, in app.StylePresetInput, image app.PresetImage) (*app.StylePreset, error) {
+func (s *StylePresetService) UpdateStylePreset(ctx context.Context, id string, in app.StylePresetInput, image app.ImageUpload) (*app.StylePreset, error) {
 	if err := in.Check(); err != nil {
 		return nil, err // before the image and the record: a bad form changes nothing
 	}
@@ -212,7 +212,7 @@ func (s *StylePresetService) UpdateStylePreset(ctx context.Context, id string, i
 	}); err != nil {
 		return nil, err
 	}
-	pv, err := s.makePreview(ctx, owner, image)
+	pv, err := s.db.makeLibraryImage(ctx, owner, image, s.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +323,7 @@ func (s *StylePresetService) CopyStylePreset(ctx context.Context, id string) (*a
 	}); err != nil {
 		return nil, err
 	}
-	pv, err := s.copyPreview(original, owner)
+	pv, err := s.db.copyLibraryImage(original.imageRef(), original.ImageType, owner)
 	if err != nil {
 		return nil, err
 	}

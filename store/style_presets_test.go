@@ -34,8 +34,8 @@ func pngImage(w, h int) []byte {
 	return buf.Bytes()
 }
 
-func withImage(data []byte) app.PresetImage {
-	return app.PresetImage{R: bytes.NewReader(data), FileName: "preview.png"}
+func withImage(data []byte) app.ImageUpload {
+	return app.ImageUpload{R: bytes.NewReader(data), FileName: "preview.png"}
 }
 
 // presetDriver runs the library matrix on style presets through the services.
@@ -82,11 +82,11 @@ func (d *presetDriver) Do(t *testing.T, role accesstest.Role, action accesstest.
 			f.Close()
 		}
 	case accesstest.LibChange:
-		_, err = d.sp.UpdateStylePreset(ctx, id, presetIn("Changed"), app.PresetImage{Keep: true})
+		_, err = d.sp.UpdateStylePreset(ctx, id, presetIn("Changed"), app.ImageUpload{Keep: true})
 	case accesstest.LibSetPublic:
 		in := presetIn("Published")
 		in.IsPublic = ptr(true)
-		_, err = d.sp.UpdateStylePreset(ctx, id, in, app.PresetImage{Keep: true})
+		_, err = d.sp.UpdateStylePreset(ctx, id, in, app.ImageUpload{Keep: true})
 	case accesstest.LibShare:
 		_, err = d.sp.Share(ctx, id, d.ids[accesstest.Stranger], app.RoleViewer)
 	case accesstest.LibListShares:
@@ -122,7 +122,7 @@ func createPreset(t *testing.T, sp *store.StylePresetService, ctx context.Contex
 	t.Helper()
 	in := presetIn(name)
 	in.IsPublic = &public
-	p, err := sp.CreateStylePreset(ctx, in, app.PresetImage{})
+	p, err := sp.CreateStylePreset(ctx, in, app.ImageUpload{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,10 +183,10 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 		}
 	})
 	t.Run("nobody but owner and admin updates or deletes", func(t *testing.T) {
-		if _, err := sp.UpdateStylePreset(user2, priv.ID, presetIn("hijack"), app.PresetImage{}); app.ErrorCode(err) != app.ENOTFOUND {
+		if _, err := sp.UpdateStylePreset(user2, priv.ID, presetIn("hijack"), app.ImageUpload{}); app.ErrorCode(err) != app.ENOTFOUND {
 			t.Fatalf("update private: %v", err)
 		}
-		if _, err := sp.UpdateStylePreset(user2, pub.ID, presetIn("hijack-pub"), app.PresetImage{}); app.ErrorCode(err) != app.EFORBIDDEN {
+		if _, err := sp.UpdateStylePreset(user2, pub.ID, presetIn("hijack-pub"), app.ImageUpload{}); app.ErrorCode(err) != app.EFORBIDDEN {
 			t.Fatalf("update public: %v", err)
 		}
 		if err := sp.DeleteStylePreset(user2, priv.ID); app.ErrorCode(err) != app.ENOTFOUND {
@@ -197,13 +197,13 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 		}
 		def := presetIn("hijacked")
 		def.Type = "default"
-		if _, err := sp.UpdateStylePreset(user1, builtin.ID, def, app.PresetImage{}); app.ErrorCode(err) != app.EFORBIDDEN {
+		if _, err := sp.UpdateStylePreset(user1, builtin.ID, def, app.ImageUpload{}); app.ErrorCode(err) != app.EFORBIDDEN {
 			t.Fatalf("update default: %v", err)
 		}
 		if err := sp.DeleteStylePreset(user1, builtin.ID); app.ErrorCode(err) != app.EFORBIDDEN {
 			t.Fatalf("delete default: %v", err)
 		}
-		if _, err := sp.CreateStylePreset(user1, def, app.PresetImage{}); app.ErrorCode(err) != app.EFORBIDDEN || !strings.Contains(app.ErrorMessage(err), "administrator") {
+		if _, err := sp.CreateStylePreset(user1, def, app.ImageUpload{}); app.ErrorCode(err) != app.EFORBIDDEN || !strings.Contains(app.ErrorMessage(err), "administrator") {
 			t.Fatalf("a user creating a default preset: %v", err)
 		}
 	})
@@ -211,7 +211,7 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 		if _, err := sp.FindStylePreset(admin, priv.ID); err != nil {
 			t.Fatal(err)
 		}
-		if p, err := sp.UpdateStylePreset(admin, priv.ID, presetIn("admin-edit"), app.PresetImage{}); err != nil || p.Name != "admin-edit" || p.UserID != u1.UserID {
+		if p, err := sp.UpdateStylePreset(admin, priv.ID, presetIn("admin-edit"), app.ImageUpload{}); err != nil || p.Name != "admin-edit" || p.UserID != u1.UserID {
 			t.Fatalf("admin update: %+v, %v", p, err)
 		}
 		names := presetNames(t, sp, admin)
@@ -220,7 +220,7 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 		}
 		def := presetIn("House style")
 		def.Type = "default"
-		made, err := sp.CreateStylePreset(admin, def, app.PresetImage{})
+		made, err := sp.CreateStylePreset(admin, def, app.ImageUpload{})
 		if err != nil || made.UserID != app.SystemUserID || !made.IsPublic || made.Type != "default" {
 			t.Fatalf("an admin's default preset: %+v, %v", made, err)
 		}
@@ -244,7 +244,7 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 		}
 		in := presetIn("will-be-public")
 		in.IsPublic = ptr(true)
-		if got, err := sp.UpdateStylePreset(user1, p.ID, in, app.PresetImage{}); err != nil || !got.IsPublic {
+		if got, err := sp.UpdateStylePreset(user1, p.ID, in, app.ImageUpload{}); err != nil || !got.IsPublic {
 			t.Fatalf("flip: %+v, %v", got, err)
 		}
 		if !slices.Contains(presetNames(t, sp, user2), "will-be-public") {
@@ -254,11 +254,11 @@ func TestStylePresetsLikeInvokeAI(t *testing.T) {
 		if _, err := sp.Share(user1, p.ID, u2.UserID, app.RoleEditor); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := sp.UpdateStylePreset(user2, p.ID, in, app.PresetImage{}); err != nil {
+		if _, err := sp.UpdateStylePreset(user2, p.ID, in, app.ImageUpload{}); err != nil {
 			t.Fatalf("an editor sending is_public as it is: %v", err)
 		}
 		in.IsPublic = ptr(false)
-		if _, err := sp.UpdateStylePreset(user2, p.ID, in, app.PresetImage{}); app.ErrorCode(err) != app.EFORBIDDEN {
+		if _, err := sp.UpdateStylePreset(user2, p.ID, in, app.ImageUpload{}); app.ErrorCode(err) != app.EFORBIDDEN {
 			t.Fatalf("an editor unpublishing: %v", err)
 		}
 	})
@@ -361,7 +361,7 @@ func TestStylePresetImages(t *testing.T) {
 	}
 	in := presetIn("Wide")
 	in.IsPublic = ptr(true)
-	if _, err := sp.UpdateStylePreset(ann, p.ID, in, app.PresetImage{Keep: true}); err != nil {
+	if _, err := sp.UpdateStylePreset(ann, p.ID, in, app.ImageUpload{Keep: true}); err != nil {
 		t.Fatal(err)
 	}
 	if cp, err = sp.CopyStylePreset(bob, p.ID); err != nil || cp.Name != "Wide (copy)" || cp.IsPublic || cp.Image == nil || cp.MyRole != "owner" {
@@ -370,7 +370,7 @@ func TestStylePresetImages(t *testing.T) {
 	if got, err := sp.UpdateStylePreset(ann, p.ID, in, withImage(pngImage(30, 60))); err != nil || size(ann, got.ID) != image.Pt(30, 60) {
 		t.Fatalf("replace: %+v, %v", got, err)
 	}
-	if got, err := sp.UpdateStylePreset(ann, p.ID, in, app.PresetImage{}); err != nil || got.Image != nil {
+	if got, err := sp.UpdateStylePreset(ann, p.ID, in, app.ImageUpload{}); err != nil || got.Image != nil {
 		t.Fatalf("an update without an image removes it, as InvokeAI's: %+v, %v", got, err)
 	}
 	if _, _, err := sp.OpenStylePresetImage(ann, p.ID); app.ErrorCode(err) != app.ENOTFOUND {
@@ -407,7 +407,7 @@ func TestStylePresetImportExport(t *testing.T) {
 		{Name: "مرحبا", PositivePrompt: "no placeholder", NegativePrompt: "'quoted'"},
 	}
 	for _, in := range odd {
-		if _, err := sp.CreateStylePreset(ann, in, app.PresetImage{}); err != nil {
+		if _, err := sp.CreateStylePreset(ann, in, app.ImageUpload{}); err != nil {
 			t.Fatal(err)
 		}
 	}

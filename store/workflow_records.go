@@ -19,6 +19,7 @@ var (
 	bucketWorkflowCounts        = []byte("workflow_counts")         // kind, user_id → count
 	bucketWorkflowOpened        = []byte("workflow_opened")         // workflow_id 0 user_id → when they last opened it
 	bucketWorkflowBuiltinsAdded = []byte("workflow_builtins")       // built-in id → nil: added once, so one an admin deleted stays deleted
+	bucketWorkflowThumbnails    = []byte("workflow_thumbnails")     // thumbnail blob name → workflow_id: what the start-up sweep keeps
 )
 
 // workflows are a shareable kind (sharing.go).
@@ -34,11 +35,16 @@ type workflowRecord struct {
 	sharedHead
 	Name, Description, Tags, Category string
 	Created, Updated                  time.Time
-	Thumbnail                         string // the thumbnail blob's name; "" for none
-	Doc                               []byte
+	// Thumbnail is the name of its thumbnail, a blob of kind Thumbnail
+	// under the owner's name ("" for none), and ThumbType its content type.
+	// The type is kept, not read from the name's extension, so that what
+	// the file is stays the record's to say, as a preset's ImageType does.
+	Thumbnail, ThumbType string
+	Doc                  []byte
 }
 
-const workflowFormat = 1
+// workflowFormat 2 added ThumbType; format 1, without it, is read too.
+const workflowFormat = 2
 
 func (w *workflowRecord) encode() []byte {
 	e := encoder{b: make([]byte, 0, 128+len(w.Doc))}
@@ -55,13 +61,15 @@ func (w *workflowRecord) encode() []byte {
 	e.time(w.Created)
 	e.time(w.Updated)
 	e.str(w.Thumbnail)
+	e.str(w.ThumbType)
 	e.bytes(w.Doc)
 	return e.b
 }
 
 func decodeWorkflow(data []byte) (*workflowRecord, error) {
 	d := newDecoder(data)
-	if d.uint() != workflowFormat || len(d.s) == 0 {
+	format := d.uint()
+	if (format != 1 && format != workflowFormat) || len(d.s) == 0 {
 		return nil, errCorrupt
 	}
 	d.s = d.s[1:] // flags: the fields below say it all
@@ -69,6 +77,9 @@ func decodeWorkflow(data []byte) (*workflowRecord, error) {
 	w.ID, w.Owner, w.Visibility, w.Seq = d.str(), d.str(), app.Visibility(d.str()), d.uint()
 	w.Name, w.Description, w.Tags, w.Category = d.str(), d.str(), d.str(), d.str()
 	w.Created, w.Updated, w.Thumbnail = d.time(), d.time(), d.str()
+	if format >= 2 {
+		w.ThumbType = d.str()
+	}
 	w.Doc = []byte(d.str())
 	if d.err != nil {
 		return nil, d.err

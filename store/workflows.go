@@ -61,7 +61,7 @@ func (w *workflowRecord) view(tx kv.Tx, actor *userRecord, acc app.Access, owner
 	return &app.Workflow{
 		WorkflowID: w.ID, Name: w.Name, CreatedAt: w.Created, UpdatedAt: w.Updated,
 		OpenedAt: openedAt(tx, w.ID, actor.UserID), UserID: w.Owner, IsPublic: w.Visibility != app.VisibilityPrivate,
-		Workflow: append([]byte(nil), w.Doc...), LibraryAccess: w.accessView(acc, owners),
+		Workflow: append([]byte(nil), w.Doc...), ThumbnailURL: w.thumbnailURL(), LibraryAccess: w.accessView(acc, owners),
 	}
 }
 
@@ -74,11 +74,14 @@ func (w *workflowRecord) listItem(opened *time.Time, acc app.Access, owners *nam
 	}
 }
 
+// thumbnailURL is where the thumbnail is, nil for none. It carries the
+// blob's name, new with every thumbnail, so that a browser never shows
+// one it kept from before a change.
 func (w *workflowRecord) thumbnailURL() *string {
 	if w.Thumbnail == "" {
 		return nil
 	}
-	url := "/api/v1/workflows/i/" + w.ID + "/thumbnail"
+	url := "/api/v1/workflows/i/" + w.ID + "/thumbnail?v=" + w.Thumbnail
 	return &url
 }
 
@@ -91,7 +94,7 @@ func (s *WorkflowService) CreateWorkflow(ctx context.Context, doc []byte) (*app.
 	}
 	var out *app.Workflow
 	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
-		w, err := s.db.createWorkflowTx(tx, id, actor.UserID, sum, doc)
+		w, err := s.db.createWorkflowTx(tx, id, actor.UserID, sum, doc, nil)
 		if err != nil {
 			return err
 		}
@@ -101,8 +104,9 @@ func (s *WorkflowService) CreateWorkflow(ctx context.Context, doc []byte) (*app.
 	return out, err
 }
 
-// createWorkflowTx stores a new private workflow of owner's.
-func (db *DB) createWorkflowTx(tx kv.Tx, id, owner string, sum app.WorkflowSummary, doc []byte) (*workflowRecord, error) {
+// createWorkflowTx stores a new private workflow of owner's, with the
+// thumbnail thumb (or none).
+func (db *DB) createWorkflowTx(tx kv.Tx, id, owner string, sum app.WorkflowSummary, doc []byte, thumb *libraryImage) (*workflowRecord, error) {
 	head, err := workflows.newHead(tx, id, owner)
 	if err != nil {
 		return nil, err
@@ -110,6 +114,12 @@ func (db *DB) createWorkflowTx(tx kv.Tx, id, owner string, sum app.WorkflowSumma
 	now := db.now()
 	w := &workflowRecord{sharedHead: head, Name: sum.Name, Description: sum.Description, Tags: sum.Tags,
 		Category: sum.Category, Created: now, Updated: now, Doc: doc}
+	if thumb != nil {
+		w.Thumbnail, w.ThumbType = thumb.ref.Name, thumb.contentType
+	}
+	if err := noteThumbnail(tx, nil, w); err != nil {
+		return nil, err
+	}
 	return w, workflows.create(tx, &w.sharedHead, w.encode())
 }
 
@@ -202,11 +212,21 @@ func (s *WorkflowService) SetWorkflowPublic(ctx context.Context, id string, publ
 	return out, err
 }
 
-// DeleteWorkflow deletes a workflow: its owner or an admin.
+// DeleteWorkflow deletes a workflow and its thumbnail: its owner or an admin.
 func (s *WorkflowService) DeleteWorkflow(ctx context.Context, id string) error {
-	return s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+	var gone []fileRef
+	err := s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		w, _, err := workflowAccess(tx, actor, id, app.ActDelete)
 		if err != nil {
+			return err
+		}
+		if w.Thumbnail != "" {
+			gone = []fileRef{w.thumbnailRef()}
+			if err := s.db.intendRemoval(gone); err != nil {
+				return err
+			}
+		}
+		if err := noteThumbnail(tx, w, nil); err != nil {
 			return err
 		}
 		if err := workflows.remove(tx, &w.sharedHead); err != nil {
@@ -217,14 +237,21 @@ func (s *WorkflowService) DeleteWorkflow(ctx context.Context, id string) error {
 		}
 		return s.db.audit(tx, actor.UserID, app.AuditWorkflowDeleted, id, w.Name)
 	})
+	if err == nil {
+		s.db.removeFiles(gone)
+	}
+	return err
 }
 
-// CopyWorkflow saves a copy of a workflow the caller may see as theirs.
+// CopyWorkflow saves a copy of a workflow the caller may see as theirs,
+// with a copy of its thumbnail.
 func (s *WorkflowService) CopyWorkflow(ctx context.Context, id string) (*app.Workflow, error) {
 	var original *workflowRecord
+	var owner string
 	if err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
 		var err error
 		original, _, err = workflowAccess(tx, actor, id, app.ActSee)
+		owner = actor.UserID
 		return err
 	}); err != nil {
 		return nil, err
@@ -234,18 +261,28 @@ func (s *WorkflowService) CopyWorkflow(ctx context.Context, id string) (*app.Wor
 	if err != nil {
 		return nil, err
 	}
+	thumb, err := s.db.copyLibraryImage(original.thumbnailRef(), original.ThumbType, owner)
+	if err != nil {
+		return nil, err
+	}
 	var out *app.Workflow
 	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
+		if actor.UserID != owner {
+			return app.ErrNotSignedIn // another session's, meanwhile
+		}
 		if _, _, err := workflowAccess(tx, actor, id, app.ActSee); err != nil {
 			return err // gone, or no longer visible, meanwhile
 		}
-		w, err := s.db.createWorkflowTx(tx, copyID, actor.UserID, sum, doc)
+		w, err := s.db.createWorkflowTx(tx, copyID, owner, sum, doc, thumb)
 		if err != nil {
 			return err
 		}
 		out = w.view(tx, actor, w.access(actor, app.RoleNone), newNames(tx))
 		return nil
 	})
+	if err != nil {
+		thumb.drop(s.db)
+	}
 	return out, err
 }
 
@@ -298,7 +335,7 @@ func (s *WorkflowService) AddBuiltins() error {
 			if added.Get([]byte(b.ID)) != nil {
 				continue
 			}
-			w, err := s.db.createWorkflowTx(tx, b.ID, app.SystemUserID, b.sum, b.Doc)
+			w, err := s.db.createWorkflowTx(tx, b.ID, app.SystemUserID, b.sum, b.Doc, nil)
 			if err != nil {
 				return err
 			}

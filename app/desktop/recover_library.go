@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"context"
+	"io"
 
 	"easel/app"
 )
@@ -71,4 +72,19 @@ func (g guardedLibrary) WorkflowCountsByCategory(ctx context.Context, f app.Work
 func (g guardedLibrary) DeleteWorkflow(ctx context.Context, id string) (err error) {
 	defer g.s.recoverPanic("Library.DeleteWorkflow", &err)
 	return g.WorkflowService.DeleteWorkflow(ctx, id)
+}
+
+func (g guardedLibrary) SetWorkflowThumbnail(ctx context.Context, id string, img app.ImageUpload) (_ *app.Workflow, err error) {
+	defer g.s.recoverPanic("Library.SetWorkflowThumbnail", &err)
+	return g.WorkflowService.SetWorkflowThumbnail(ctx, id, img)
+}
+
+func (g guardedLibrary) DeleteWorkflowThumbnail(ctx context.Context, id string) (_ *app.Workflow, err error) {
+	defer g.s.recoverPanic("Library.DeleteWorkflowThumbnail", &err)
+	return g.WorkflowService.DeleteWorkflowThumbnail(ctx, id)
+}
+
+func (g guardedLibrary) OpenWorkflowThumbnail(ctx context.Context, id string) (_ io.ReadSeekCloser, _ string, err error) {
+	defer g.s.recoverPanic("Library.OpenWorkflowThumbnail", &err)
+	return g.WorkflowService.OpenWorkflowThumbnail(ctx, id)
 }

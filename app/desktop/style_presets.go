@@ -28,22 +28,22 @@ type PresetImageSource struct {
 	Keep bool   `json:"keep"`
 }
 
-// open turns the source into the service's PresetImage; the caller closes
+// open turns the source into the service's ImageUpload; the caller closes
 // the file, if one was opened.
-func (src PresetImageSource) open() (app.PresetImage, io.Closer, error) {
+func (src PresetImageSource) open() (app.ImageUpload, io.Closer, error) {
 	switch {
 	case src.Path != "":
 		f, err := os.Open(src.Path)
 		if err != nil {
-			return app.PresetImage{}, nil, app.Errorf(app.EINVALID, "Easel could not open the image %s.", filepath.Base(src.Path))
+			return app.ImageUpload{}, nil, app.Errorf(app.EINVALID, "Easel could not open the image %s.", filepath.Base(src.Path))
 		}
 		// importFile (images.go): read errors in words, and Stat, so that
 		// the store refuses a file over the limit from its size alone.
-		return app.PresetImage{R: importFile{f}, FileName: filepath.Base(src.Path)}, f, nil
+		return app.ImageUpload{R: importFile{f}, FileName: filepath.Base(src.Path)}, f, nil
 	case src.Data != nil:
-		return app.PresetImage{R: bytes.NewReader(src.Data), FileName: "The image"}, nil, nil
+		return app.ImageUpload{R: bytes.NewReader(src.Data), FileName: "The image"}, nil, nil
 	}
-	return app.PresetImage{Keep: src.Keep}, nil, nil
+	return app.ImageUpload{Keep: src.Keep}, nil, nil
 }
 
 func (p *StylePresets) List() ([]*app.StylePreset, error) {
@@ -65,19 +65,19 @@ func (p *StylePresets) Get(id string) (*app.StylePreset, error) {
 }
 
 func (p *StylePresets) Create(in app.StylePresetInput, image PresetImageSource) (*app.StylePreset, error) {
-	return p.save(image, func(ctx context.Context, img app.PresetImage) (*app.StylePreset, error) {
+	return p.save(image, func(ctx context.Context, img app.ImageUpload) (*app.StylePreset, error) {
 		return p.s.svc.Presets.CreateStylePreset(ctx, in, img)
 	})
 }
 
 func (p *StylePresets) Update(id string, in app.StylePresetInput, image PresetImageSource) (*app.StylePreset, error) {
-	return p.save(image, func(ctx context.Context, img app.PresetImage) (*app.StylePreset, error) {
+	return p.save(image, func(ctx context.Context, img app.ImageUpload) (*app.StylePreset, error) {
 		return p.s.svc.Presets.UpdateStylePreset(ctx, id, in, img)
 	})
 }
 
 // save opens the image a create or an update gives, and makes the call.
-func (p *StylePresets) save(image PresetImageSource, fn func(context.Context, app.PresetImage) (*app.StylePreset, error)) (*app.StylePreset, error) {
+func (p *StylePresets) save(image PresetImageSource, fn func(context.Context, app.ImageUpload) (*app.StylePreset, error)) (*app.StylePreset, error) {
 	ctx, err := p.s.context()
 	if err != nil {
 		return nil, err

@@ -29,12 +29,12 @@ func (g guardedPresets) FindStylePreset(ctx context.Context, id string) (_ *app.
 	return g.StylePresetService.FindStylePreset(ctx, id)
 }
 
-func (g guardedPresets) CreateStylePreset(ctx context.Context, in app.StylePresetInput, image app.PresetImage) (_ *app.StylePreset, err error) {
+func (g guardedPresets) CreateStylePreset(ctx context.Context, in app.StylePresetInput, image app.ImageUpload) (_ *app.StylePreset, err error) {
 	defer g.s.recoverPanic("Presets.CreateStylePreset", &err)
 	return g.StylePresetService.CreateStylePreset(ctx, in, image)
 }
 
-func (g guardedPresets) UpdateStylePreset(ctx context.Context, id string, in app.StylePresetInput, image app.PresetImage) (_ *app.StylePreset, err error) {
+func (g guardedPresets) UpdateStylePreset(ctx context.Context, id string, in app.StylePresetInput, image app.ImageUpload) (_ *app.StylePreset, err error) {
 	defer g.s.recoverPanic("Presets.UpdateStylePreset", &err)
 	return g.StylePresetService.UpdateStylePreset(ctx, id, in, image)
 }

@@ -30,7 +30,7 @@ type presetForm struct {
 // checked, then the image part as it arrives, which the store stages to
 // disk; nothing is kept if either is wrong. fn gets the input and the
 // image and answers.
-func (s *Server) presetRequest(w http.ResponseWriter, r *http.Request, fn func(app.StylePresetInput, app.PresetImage) (*app.StylePreset, error)) {
+func (s *Server) presetRequest(w http.ResponseWriter, r *http.Request, fn func(app.StylePresetInput, app.ImageUpload) (*app.StylePreset, error)) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -58,7 +58,7 @@ func (s *Server) presetRequest(w http.ResponseWriter, r *http.Request, fn func(a
 				s.fail(w, app.Errorf(app.EINVALID, "Send the field data before the image, so that the preset is checked before its image is read."))
 				return
 			}
-			p, err := fn(form.StylePresetInput, app.PresetImage{R: uploadPart{part}, FileName: part.FileName()})
+			p, err := fn(form.StylePresetInput, app.ImageUpload{R: uploadPart{part}, FileName: part.FileName()})
 			s.reply(w, http.StatusOK, p, err)
 			return
 		}
@@ -67,7 +67,7 @@ func (s *Server) presetRequest(w http.ResponseWriter, r *http.Request, fn func(a
 		s.fail(w, app.Errorf(app.EINVALID, `The form needs a field named data: the preset as JSON, {"name": "…", "positive_prompt": "…", "negative_prompt": "…"}.`))
 		return
 	}
-	p, err := fn(form.StylePresetInput, app.PresetImage{Keep: form.KeepImage})
+	p, err := fn(form.StylePresetInput, app.ImageUpload{Keep: form.KeepImage})
 	s.reply(w, http.StatusOK, p, err)
 }
 
@@ -98,7 +98,7 @@ func (s *Server) listStylePresets(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createStylePreset(w http.ResponseWriter, r *http.Request) {
-	s.presetRequest(w, r, func(in app.StylePresetInput, img app.PresetImage) (*app.StylePreset, error) {
+	s.presetRequest(w, r, func(in app.StylePresetInput, img app.ImageUpload) (*app.StylePreset, error) {
 		return s.svc.Presets.CreateStylePreset(r.Context(), in, img)
 	})
 }
@@ -109,7 +109,7 @@ func (s *Server) getStylePreset(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateStylePreset(w http.ResponseWriter, r *http.Request) {
-	s.presetRequest(w, r, func(in app.StylePresetInput, img app.PresetImage) (*app.StylePreset, error) {
+	s.presetRequest(w, r, func(in app.StylePresetInput, img app.ImageUpload) (*app.StylePreset, error) {
 		return s.svc.Presets.UpdateStylePreset(r.Context(), r.PathValue("style_preset_id"), in, img)
 	})
 }

@@ -310,6 +310,7 @@ export interface WorkflowRecord {
   user_id: string;
   is_public: boolean;
   workflow: Workflow | null;
+  thumbnail_url: string | null;
   owner_name: string;
   visibility: Visibility;
   my_role: BoardRole;
@@ -419,6 +420,7 @@ export interface Batch {
   data?: BatchDatum[][];
   runs: number;
   origin?: string;
+  workflow_id?: string;
 }
 
 /** app.BatchDatum */
