@@ -159,6 +159,9 @@ async function callWails<T>(bound: string, args: unknown[], signedIn: boolean): 
 
 async function callHttp<A extends unknown[], R>(route: Route<A, R>, args: A, signedIn: boolean): Promise<R> {
   if (route.answer === 'link') return openLink(route.path(...args)) as R;
+  // A route that takes a file sends it as its multipart form, as upload
+  // does (without progress: a caller that shows it uses upload).
+  if (route.form) return sendForm(route, args);
   const body = route.body?.(...args);
   const headers: Record<string, string> = authHeaders();
   if (route.answer !== 'file') headers.Accept = 'application/json';
@@ -248,8 +251,14 @@ function fileNameOf(disposition: string | null): string {
  */
 export function upload<A extends unknown[], R>(c: Call<A, R>, args: A, onprogress: (fraction: number) => void): Promise<R> {
   const route = c.http;
-  const form = route?.form;
-  if (!route || !form) return Promise.reject(missing(c));
+  if (!route?.form) return Promise.reject(missing(c));
+  return sendForm(route, args, onprogress);
+}
+
+/** Sends a route's multipart form, telling onprogress how much has gone. */
+function sendForm<A extends unknown[], R>(route: Route<A, R>, args: A, onprogress: (fraction: number) => void = () => {}): Promise<R> {
+  const form = route.form;
+  if (!form) return Promise.reject(new ApiError(500, GENERIC));
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(route.method, `/api/v1${route.path(...args)}`);
