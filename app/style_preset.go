@@ -231,6 +231,9 @@ type StylePresetService interface {
 	// CopyStylePreset saves a copy of a preset the caller may see as
 	// theirs, private ("save as mine").
 	CopyStylePreset(ctx context.Context, id string) (*StylePreset, error)
+	// ExpandStylePreset puts prompt and negative into a preset the caller
+	// may see (PresetData.Expand): what a generation with it asks for.
+	ExpandStylePreset(ctx context.Context, id, prompt, negative string) (PresetData, error)
 	// OpenStylePresetImage opens a preset's preview (a thumbnail of at most
 	// 256 pixels a side) and says its content type.
 	OpenStylePresetImage(ctx context.Context, id string) (io.ReadSeekCloser, string, error)

@@ -151,6 +151,22 @@ func (s *StylePresetService) FindStylePreset(ctx context.Context, id string) (*a
 	return out, err
 }
 
+// ExpandStylePreset puts prompt and negative into the templates of a
+// preset the caller may see, by app's one rule (PresetData.Expand), so
+// that what a page shows before queuing is what Easel would make of it.
+func (s *StylePresetService) ExpandStylePreset(ctx context.Context, id, prompt, negative string) (app.PresetData, error) {
+	var out app.PresetData
+	err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+		p, _, err := presetAccess(tx, actor, id, app.ActSee)
+		if err == nil {
+			data := app.PresetData{PositivePrompt: p.Positive, NegativePrompt: p.Negative}
+			out.PositivePrompt, out.NegativePrompt = data.Expand(prompt, negative)
+		}
+		return err
+	})
+	return out, err
+}
+
 // ListStylePresets lists every preset the caller may see, by name as
 // InvokeAI orders them (lower case), then id; an admin's, every one.
 func (s *StylePresetService) ListStylePresets(ctx context.Context) ([]*app.StylePreset, error) {

@@ -496,3 +496,61 @@ func TestStylePresetImportExport(t *testing.T) {
 		t.Fatalf("the largest import: %d, %v", len(got), err)
 	}
 }
+
+// ExpandStylePreset is app's one rule applied to a preset the caller may
+// see: to a stranger a private preset does not exist; a public one
+// expands for anyone; an empty prompt leaves the style alone.
+func TestExpandStylePreset(t *testing.T) {
+	ts := openTestStore(t)
+	sp := ts.set.Presets
+	admin := ts.setup()
+	_, ann := ts.createUser(admin, "ann@t.co", false)
+	_, bob := ts.createUser(admin, "bob@t.co", false)
+	in := app.StylePresetInput{Name: "Ink", PositivePrompt: "{prompt}, ink on paper", NegativePrompt: "colour"}
+	p, err := sp.CreateStylePreset(ann, in, app.ImageUpload{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		got, err := sp.ExpandStylePreset(ann, p.ID, "a heron", "blurry")
+		if err != nil || got != (app.PresetData{PositivePrompt: "a heron, ink on paper", NegativePrompt: "blurry, colour"}) {
+			t.Fatalf("expand = %+v, %v", got, err)
+		}
+	})
+	t.Run("EmptyPrompt", func(t *testing.T) {
+		got, err := sp.ExpandStylePreset(ann, p.ID, "  ", "")
+		if err != nil || got != (app.PresetData{PositivePrompt: "ink on paper", NegativePrompt: "colour"}) {
+			t.Fatalf("expand of nothing = %+v, %v", got, err)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		if _, err := sp.ExpandStylePreset(bob, p.ID, "a heron", ""); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Fatalf("a stranger's expand: %v", err)
+		}
+		if _, err := sp.ExpandStylePreset(ann, "no-such-preset", "a heron", ""); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Fatalf("a preset that is not there: %v", err)
+		}
+	})
+	t.Run("PublicThenPrivate", func(t *testing.T) {
+		in.IsPublic = ptr(true)
+		if _, err := sp.UpdateStylePreset(ann, p.ID, in, app.ImageUpload{Keep: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := sp.ExpandStylePreset(bob, p.ID, "a heron", ""); err != nil || got.PositivePrompt != "a heron, ink on paper" {
+			t.Fatalf("a public preset, by another: %+v, %v", got, err)
+		}
+		in.IsPublic = ptr(false)
+		if _, err := sp.UpdateStylePreset(ann, p.ID, in, app.ImageUpload{Keep: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sp.ExpandStylePreset(bob, p.ID, "a heron", ""); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Fatalf("unpublished, by another: %v", err)
+		}
+	})
+	t.Run("ErrUnauthorized", func(t *testing.T) {
+		if _, err := sp.ExpandStylePreset(context.Background(), p.ID, "a heron", ""); app.ErrorCode(err) != app.EUNAUTHORIZED {
+			t.Fatalf("signed out: %v", err)
+		}
+	})
+}

@@ -110,6 +110,17 @@ func (p *StylePresets) Copy(id string) (*app.StylePreset, error) {
 	return out, toJS(err)
 }
 
+// Expand puts a prompt and a negative prompt into a preset's templates:
+// what a generation with the preset queues.
+func (p *StylePresets) Expand(id, prompt, negative string) (app.PresetData, error) {
+	ctx, err := p.s.context()
+	if err != nil {
+		return app.PresetData{}, err
+	}
+	out, err := p.s.svc.Presets.ExpandStylePreset(ctx, id, prompt, negative)
+	return out, toJS(err)
+}
+
 // PickImage lets the person pick a preview image; "" when they cancel.
 func (p *StylePresets) PickImage() (string, error) {
 	if _, err := p.s.context(); err != nil {

@@ -49,6 +49,11 @@ func (g guardedPresets) CopyStylePreset(ctx context.Context, id string) (_ *app.
 	return g.StylePresetService.CopyStylePreset(ctx, id)
 }
 
+func (g guardedPresets) ExpandStylePreset(ctx context.Context, id, prompt, negative string) (_ app.PresetData, err error) {
+	defer g.s.recoverPanic("Presets.ExpandStylePreset", &err)
+	return g.StylePresetService.ExpandStylePreset(ctx, id, prompt, negative)
+}
+
 func (g guardedPresets) OpenStylePresetImage(ctx context.Context, id string) (_ io.ReadSeekCloser, _ string, err error) {
 	defer g.s.recoverPanic("Presets.OpenStylePresetImage", &err)
 	return g.StylePresetService.OpenStylePresetImage(ctx, id)

@@ -138,6 +138,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/style_presets/i/{style_preset_id}", signedIn, noBody, s.deleteStylePreset},
 		{"GET", "/api/v1/style_presets/i/{style_preset_id}/image", media, noBody, s.stylePresetImage},
 		{"POST", "/api/v1/style_presets/i/{style_preset_id}/copy", signedIn, noBody, s.copyStylePreset},
+		{"POST", "/api/v1/style_presets/i/{style_preset_id}/expand", signedIn, jsonBody, s.expandStylePreset},
 	}
 	// Who a thing is shared with, the same way for each shareable kind.
 	rs = append(rs, s.shareRoutes("/api/v1/boards/{board_id}", "board_id", app.BoardSharing(s.svc.Boards))...)

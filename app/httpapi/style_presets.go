@@ -124,6 +124,21 @@ func (s *Server) copyStylePreset(w http.ResponseWriter, r *http.Request) {
 	s.reply(w, http.StatusCreated, p, err)
 }
 
+// expandStylePreset answers what a prompt becomes with a preset, by the
+// one rule (app.ExpandTemplate): the page shows it before queuing.
+func (s *Server) expandStylePreset(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Prompt         string `json:"prompt"`
+		NegativePrompt string `json:"negative_prompt"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, err)
+		return
+	}
+	out, err := s.svc.Presets.ExpandStylePreset(r.Context(), r.PathValue("style_preset_id"), req.Prompt, req.NegativePrompt)
+	s.reply(w, http.StatusOK, out, err)
+}
+
 // stylePresetImage serves a preset's preview; no browser keeps it (New).
 func (s *Server) stylePresetImage(w http.ResponseWriter, r *http.Request) {
 	f, contentType, err := s.svc.Presets.OpenStylePresetImage(r.Context(), r.PathValue("style_preset_id"))

@@ -231,3 +231,37 @@ func TestStylePresetRoutes(t *testing.T) {
 	c.want(201, "POST", "/api/v1/style_presets/i/"+id+"/copy", user2, "")
 	c.want(200, "DELETE", "/api/v1/style_presets/i/"+id, admin, "")
 }
+
+// The expand route answers what a prompt becomes with a preset, by app's
+// one rule: to whoever may see the preset; a stranger gets 404; an empty
+// prompt leaves no dangling ", ".
+func TestStylePresetExpandRoute(t *testing.T) {
+	c := newServer(t)
+	admin := c.setupAndLogin()
+	c.want(201, "POST", "/api/v1/auth/users", admin, `{"email":"ann@t.co","password":"password-123"}`)
+	c.want(201, "POST", "/api/v1/auth/users", admin, `{"email":"bob@t.co","password":"password-123"}`)
+	ann, bob := c.loginAs("ann@t.co", "password-123"), c.loginAs("bob@t.co", "password-123")
+	status, out := c.presetForm("POST", "/api/v1/style_presets/", ann, `{"name": "Ink", "positive_prompt": "{prompt}, ink on paper", "negative_prompt": "colour"}`, nil, "")
+	if status != 200 {
+		t.Fatalf("create = %d %v", status, out)
+	}
+	path := "/api/v1/style_presets/i/" + out.(map[string]any)["id"].(string) + "/expand"
+
+	got := c.want(200, "POST", path, ann, `{"prompt": "a heron", "negative_prompt": "blurry"}`)
+	if got["positive_prompt"] != "a heron, ink on paper" || got["negative_prompt"] != "blurry, colour" || len(got) != 2 {
+		t.Fatalf("expand = %v", got)
+	}
+	got = c.want(200, "POST", path, ann, `{"prompt": ""}`)
+	if got["positive_prompt"] != "ink on paper" || got["negative_prompt"] != "colour" {
+		t.Fatalf("expand of an empty prompt = %v", got)
+	}
+	c.want(404, "POST", path, bob, `{"prompt": "a heron"}`)
+	c.want(404, "POST", "/api/v1/style_presets/i/no-such/expand", ann, `{"prompt": "a heron"}`)
+	c.want(400, "POST", path, ann, `{"prompt": 7}`)
+	if status, _, _ := c.do("POST", path, "", `{"prompt": "a heron"}`); status != 401 {
+		t.Fatalf("signed out = %d", status)
+	}
+	if status, _, _ := c.send("POST", path, ann, `prompt=a+heron`, "Content-Type: application/x-www-form-urlencoded"); status != 415 {
+		t.Fatalf("a form = %d, want 415", status)
+	}
+}

@@ -12,4 +12,5 @@ export * from './api/boards';
 export type { BulkResult, Skipped } from './api/bulk';
 export * from './api/images';
 export * from './api/workflows';
+export * from './api/presets';
 export * from './api/queue';

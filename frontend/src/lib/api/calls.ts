@@ -304,6 +304,11 @@ export const calls = {
   }),
   deleteStylePreset: call<[id: string], unknown>({ bound: 'StylePresets.Delete', http: { method: 'DELETE', path: (id) => `/style_presets/i/${enc(id)}` } }),
   copyStylePreset: call<[id: string], T.StylePreset>({ bound: 'StylePresets.Copy', http: { method: 'POST', path: (id) => `/style_presets/i/${enc(id)}/copy` } }),
+  /** What a prompt and a negative prompt become with a preset (app.ExpandTemplate, the one rule). */
+  expandStylePreset: call<[id: string, prompt: string, negative: string], T.PresetData>({
+    bound: 'StylePresets.Expand',
+    http: { method: 'POST', path: (id) => `/style_presets/i/${enc(id)}/expand`, body: (_, prompt, negative) => ({ prompt, negative_prompt: negative }) },
+  }),
   /** The window's image dialog: the path picked, "" if cancelled. A browser uses <input type=file>. */
   pickStylePresetImage: call<[], string>({ bound: 'StylePresets.PickImage' }),
   /** The window's preview as a data: URL; a browser shows StylePreset.image itself. */

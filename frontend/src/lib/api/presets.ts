@@ -22,6 +22,8 @@ export const updateStylePreset = (id: string, input: Go.StylePresetInput, image:
 export const deleteStylePreset = bind(calls.deleteStylePreset);
 /** "Save as mine": a private copy of a preset the caller may see. */
 export const copyStylePreset = bind(calls.copyStylePreset);
+/** What a prompt and a negative prompt become with a preset: what Generate queues. */
+export const expandStylePreset = (id: string, prompt: string, negative = '') => invoke(calls.expandStylePreset, [id, prompt, negative]);
 /** The window's image dialog ("" if cancelled); only the window has it. */
 export const pickStylePresetImage = bind(calls.pickStylePresetImage);
 
