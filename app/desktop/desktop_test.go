@@ -28,8 +28,10 @@ type window struct {
 	queue *store.QueueService
 	mu    sync.Mutex
 	event []string
-	// pickWorkflow and saveWorkflow are what the file dialogs answer.
+	// pickWorkflow and saveWorkflow are what the file dialogs answer;
+	// pickImages what the image dialog does.
 	pickWorkflow, saveWorkflow string
+	pickImages                 []string
 }
 
 func newWindow(t *testing.T) *window {
@@ -60,8 +62,9 @@ func (w *window) Emit(name string, data ...any) {
 	w.event = append(w.event, name+" "+string(b))
 }
 
-// OpenImages picks nothing: these tests import by path.
-func (w *window) OpenImages() ([]string, error) { return nil, nil }
+// OpenImages picks what the test put in pickImages (nothing, unless it
+// did: most tests import by path).
+func (w *window) OpenImages() ([]string, error) { return w.pickImages, nil }
 
 // SaveZip saves nowhere.
 func (w *window) SaveZip(string) (string, error) { return "", nil }

@@ -3,7 +3,6 @@ package desktop
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"io"
 	"os"
 	"path/filepath"
@@ -134,23 +133,14 @@ func (p *StylePresets) PickImage() (string, error) {
 }
 
 // Preview returns a preset's preview as a data: URL, for the page's <img>:
-// the window's asset handler serves board images only, and a thumbnail of
+// the window's asset handler serves no preset's, and a thumbnail of
 // 256 pixels is small enough to send whole.
 func (p *StylePresets) Preview(id string) (string, error) {
 	ctx, err := p.s.context()
 	if err != nil {
 		return "", err
 	}
-	f, contentType, err := p.s.svc.Presets.OpenStylePresetImage(ctx, id)
-	if err != nil {
-		return "", toJS(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return "", toJS(err)
-	}
-	return "data:" + contentType + ";base64," + base64.StdEncoding.EncodeToString(data), nil
+	return asDataURL(p.s.svc.Presets.OpenStylePresetImage(ctx, id))
 }
 
 // Export returns the CSV of the caller's presets (an admin's: everyone's

@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -106,6 +107,60 @@ func (w *Workflows) CountsByCategory(f app.WorkflowFilter, categories []string) 
 	}
 	out, err := w.s.svc.Library.WorkflowCountsByCategory(ctx, f, categories)
 	return out, toJS(err)
+}
+
+// SetThumbnail lets the person pick an image (the window's image dialog,
+// the first file picked) and makes it the workflow's thumbnail; nil when
+// they cancel.
+func (w *Workflows) SetThumbnail(id string) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	paths, err := w.s.rt.OpenImages()
+	if err != nil || len(paths) == 0 {
+		return nil, toJS(err)
+	}
+	img, f, err := PresetImageSource{Path: paths[0]}.open()
+	if err != nil {
+		return nil, toJS(err)
+	}
+	defer f.Close()
+	out, err := w.s.svc.Library.SetWorkflowThumbnail(ctx, id, img)
+	return out, toJS(err)
+}
+
+func (w *Workflows) DeleteThumbnail(id string) (*app.Workflow, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return nil, err
+	}
+	out, err := w.s.svc.Library.DeleteWorkflowThumbnail(ctx, id)
+	return out, toJS(err)
+}
+
+// Thumbnail returns a workflow's thumbnail as a data: URL, as a preset's
+// Preview does. The page's <img src={thumbnail_url}> needs none: the
+// window's asset handler serves that path too (media.go).
+func (w *Workflows) Thumbnail(id string) (string, error) {
+	ctx, err := w.s.context()
+	if err != nil {
+		return "", err
+	}
+	return asDataURL(w.s.svc.Library.OpenWorkflowThumbnail(ctx, id))
+}
+
+// asDataURL reads a library image an Open call gave, as a data: URL.
+func asDataURL(f io.ReadSeekCloser, contentType string, err error) (string, error) {
+	if err != nil {
+		return "", toJS(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return "", toJS(err)
+	}
+	return "data:" + contentType + ";base64," + base64.StdEncoding.EncodeToString(data), nil
 }
 
 // maxWorkflowFile bounds what Import reads: beyond the engine's own limit

@@ -126,6 +126,9 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/workflows/i/{workflow_id}/opened_at", signedIn, noBody, s.markWorkflowOpened},
 		{"POST", "/api/v1/workflows/i/{workflow_id}/copy", signedIn, noBody, s.copyWorkflow},
 		{"GET", "/api/v1/workflows/i/{workflow_id}/file", media, noBody, s.exportWorkflow},
+		{"PUT", "/api/v1/workflows/i/{workflow_id}/thumbnail", signedIn, fileBody, s.setWorkflowThumbnail},
+		{"GET", "/api/v1/workflows/i/{workflow_id}/thumbnail", media, noBody, s.workflowThumbnail},
+		{"DELETE", "/api/v1/workflows/i/{workflow_id}/thumbnail", signedIn, noBody, s.deleteWorkflowThumbnail},
 
 		{"GET", "/api/v1/style_presets/{$}", signedIn, noBody, s.listStylePresets},
 		{"GET", "/api/v1/style_presets", signedIn, noBody, s.listStylePresets},

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"easel/app"
 )
@@ -241,4 +243,57 @@ func (s *Server) exportWorkflow(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": wf.Name + ".json"}))
 	w.Write(out.Bytes())
+}
+
+// setWorkflowThumbnail takes an image in the multipart field "file" as the
+// workflow's thumbnail, as InvokeAI's PUT; it answers the workflow. The
+// part goes to the store as it arrives, never whole in memory.
+func (s *Server) setWorkflowThumbnail(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	part, err := formFile(r, "file")
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	wf, err := s.svc.Library.SetWorkflowThumbnail(r.Context(), r.PathValue("workflow_id"), app.ImageUpload{R: uploadPart{part}, FileName: part.FileName()})
+	s.reply(w, http.StatusOK, wf, err)
+}
+
+// formFile is the first part of a multipart request named field, its
+// body unread.
+func formFile(r *http.Request, field string) (*multipart.Part, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "Send the image as multipart/form-data, in a field named %s.", field)
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, app.Errorf(app.EINVALID, "The upload has no field named %s.", field)
+		}
+		if err != nil {
+			return nil, app.Errorf(app.EINVALID, "The upload could not be read: %v", err)
+		}
+		if part.FormName() == field {
+			return part, nil
+		}
+	}
+}
+
+func (s *Server) deleteWorkflowThumbnail(w http.ResponseWriter, r *http.Request) {
+	wf, err := s.svc.Library.DeleteWorkflowThumbnail(r.Context(), r.PathValue("workflow_id"))
+	s.reply(w, http.StatusOK, wf, err)
+}
+
+// workflowThumbnail serves a workflow's thumbnail; no browser keeps it
+// (New), and its URL's ?v= changes with it all the same.
+func (s *Server) workflowThumbnail(w http.ResponseWriter, r *http.Request) {
+	f, contentType, err := s.svc.Library.OpenWorkflowThumbnail(r.Context(), r.PathValue("workflow_id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", contentType)
+	http.ServeContent(w, r, "", time.Time{}, f)
 }

@@ -105,12 +105,18 @@ func TestWorkflowAccessMatrixOverHTTP(t *testing.T) {
 // postFile sends data as the multipart field "file" of a POST.
 func (c *apiClient) postFile(path, token, fileName string, data []byte) (int, map[string]any) {
 	c.t.Helper()
+	return c.sendFile("POST", path, token, fileName, data)
+}
+
+// sendFile sends data as the multipart field "file".
+func (c *apiClient) sendFile(method, path, token, fileName string, data []byte) (int, map[string]any) {
+	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", fileName)
 	fw.Write(data)
 	mw.Close()
-	req, _ := http.NewRequest("POST", c.url+path, &body)
+	req, _ := http.NewRequest(method, c.url+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)

@@ -276,11 +276,7 @@ export const calls = {
     http: {
       method: 'POST',
       path: () => '/workflows/import',
-      form: (file) => {
-        const form = new FormData();
-        if (file) form.append('file', file, file.name);
-        return form;
-      },
+      form: (file) => fileForm(file),
     },
   }),
   // The window asks where to save and resolves to the path ("" if cancelled).
@@ -288,6 +284,22 @@ export const calls = {
     bound: 'Workflows.Export',
     http: { method: 'GET', path: (id) => `/workflows/i/${enc(id)}/file`, answer: 'link' },
   }),
+  // The window shows its image dialog (null if cancelled); a browser sends the file it was given.
+  setWorkflowThumbnail: call<[id: string, file: File | null], T.WorkflowRecord | null>({
+    bound: 'Workflows.SetThumbnail',
+    args: (id) => [id],
+    http: {
+      method: 'PUT',
+      path: (id) => `/workflows/i/${enc(id)}/thumbnail`,
+      form: (_, file) => fileForm(file),
+    },
+  }),
+  deleteWorkflowThumbnail: call<[id: string], T.WorkflowRecord>({
+    bound: 'Workflows.DeleteThumbnail',
+    http: { method: 'DELETE', path: (id) => `/workflows/i/${enc(id)}/thumbnail` },
+  }),
+  /** The window's thumbnail as a data: URL; <img src={thumbnail_url}> needs none, in the window too. */
+  workflowThumbnail: call<[id: string], string>({ bound: 'Workflows.Thumbnail' }),
 
   // ---- style presets: each profile's, shared as workflows are
   listStylePresets: call<[], T.StylePreset[] | null>({ bound: 'StylePresets.List', http: { method: 'GET', path: () => '/style_presets/' } }),
@@ -430,6 +442,13 @@ export interface PresetImageArg {
 
 function windowImage(image: PresetImageArg): T.PresetImageSource {
   return { path: image.path ?? '', keep: image.keep ?? false };
+}
+
+/** A form of one file in the field "file" (none: an empty form, which the route refuses in words). */
+function fileForm(file: File | null): FormData {
+  const form = new FormData();
+  if (file) form.append('file', file, file.name);
+  return form;
 }
 
 /** InvokeAI's form: the preset as the JSON field data, and the image file. */

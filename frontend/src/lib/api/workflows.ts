@@ -80,3 +80,17 @@ export async function importWorkflow(file: File | null): Promise<Go.WorkflowReco
 export async function exportWorkflow(id: string): Promise<string> {
   return (await invoke(calls.exportWorkflow, [id])) ?? '';
 }
+
+/**
+ * Makes an image the workflow's thumbnail (at most 256 px a side). The
+ * window shows its image dialog and resolves to null if cancelled; a
+ * browser sends file. Without one, the workflow's first finished run gives
+ * it its thumbnail.
+ */
+export async function setWorkflowThumbnail(id: string, file: File | null): Promise<Go.WorkflowRecord | null> {
+  return invoke(calls.setWorkflowThumbnail, [id, file]);
+}
+
+export const deleteWorkflowThumbnail = bind(calls.deleteWorkflowThumbnail);
+/** The window's thumbnail as a data: URL; a page shows thumbnail_url itself, in the window too. */
+export const workflowThumbnail = bind(calls.workflowThumbnail);
