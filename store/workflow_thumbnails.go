@@ -75,10 +75,8 @@ func (s *WorkflowService) setThumbnail(ctx context.Context, id string, thumb *li
 		if gone, err = s.db.changeThumbnail(tx, before, &after); err != nil {
 			return err
 		}
-		if before.Owner != actor.UserID {
-			if err := s.db.audit(tx, actor.UserID, app.AuditWorkflowUpdated, id, before.Name); err != nil {
-				return err
-			}
+		if err := s.db.auditChange(tx, actor, before); err != nil {
+			return err
 		}
 		out = after.view(tx, actor, acc, newNames(tx))
 		return nil

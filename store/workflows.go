@@ -172,15 +172,22 @@ func (s *WorkflowService) UpdateWorkflow(ctx context.Context, id string, doc []b
 		if err := workflows.change(tx, &before.sharedHead, &after.sharedHead, after.encode()); err != nil {
 			return err
 		}
-		if before.Owner != actor.UserID {
-			if err := s.db.audit(tx, actor.UserID, app.AuditWorkflowUpdated, id, before.Name); err != nil {
-				return err
-			}
+		if err := s.db.auditChange(tx, actor, before); err != nil {
+			return err
 		}
 		out = after.view(tx, actor, acc, newNames(tx))
 		return nil
 	})
 	return out, err
+}
+
+// auditChange records a change of someone else's workflow w (an editor's,
+// an admin's).
+func (db *DB) auditChange(tx kv.Tx, actor *userRecord, w *workflowRecord) error {
+	if w.Owner == actor.UserID {
+		return nil
+	}
+	return db.audit(tx, actor.UserID, app.AuditWorkflowUpdated, w.ID, w.Name)
 }
 
 // SetWorkflowPublic shares a workflow with everyone (InvokeAI's is_public)

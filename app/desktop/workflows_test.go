@@ -15,11 +15,10 @@ import (
 	"easel/app/desktop"
 )
 
-// TestWorkflowFilesInTheWindow: a workflow file picked in the window's
-// dialog is kept as the signed-in profile's, and exported to the path the
-// save dialog names, as a file that imports again; a file that is not a
-// workflow is refused with words, and nothing is kept.
-func TestWorkflowFilesInTheWindow(t *testing.T) {
+// libraryWindow is a window signed in as its first administrator, and
+// its bound Workflows.
+func libraryWindow(t *testing.T) (*window, *desktop.Workflows) {
+	t.Helper()
 	w := newWindow(t)
 	if _, err := w.auth.Setup(app.NewUser{Email: "admin@test.com", DisplayName: "Ada", Password: "TestPass123"}); err != nil {
 		t.Fatal(err)
@@ -33,6 +32,15 @@ func TestWorkflowFilesInTheWindow(t *testing.T) {
 			wf = x
 		}
 	}
+	return w, wf
+}
+
+// TestWorkflowFilesInTheWindow: a workflow file picked in the window's
+// dialog is kept as the signed-in profile's, and exported to the path the
+// save dialog names, as a file that imports again; a file that is not a
+// workflow is refused with words, and nothing is kept.
+func TestWorkflowFilesInTheWindow(t *testing.T) {
+	w, wf := libraryWindow(t)
 	dir := t.TempDir()
 	w.pickWorkflow = filepath.Join(dir, "lake.json")
 	doc := `{"name": "Lake", "graph": {"nodes": {"art": {"id": "art", "type": "prompt_art"}, "save": {"id": "save", "type": "save_image"}},
@@ -79,19 +87,7 @@ func TestWorkflowFilesInTheWindow(t *testing.T) {
 // record's thumbnail_url to its session, at most 256 pixels a side, and to
 // nobody once it signs out; DeleteThumbnail removes it.
 func TestWorkflowThumbnailInTheWindow(t *testing.T) {
-	w := newWindow(t)
-	if _, err := w.auth.Setup(app.NewUser{Email: "admin@test.com", DisplayName: "Ada", Password: "TestPass123"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.auth.Login(app.Credentials{Email: "admin@test.com", Password: "TestPass123"}); err != nil {
-		t.Fatal(err)
-	}
-	var wf *desktop.Workflows
-	for _, b := range w.Bindings() {
-		if x, ok := b.(*desktop.Workflows); ok {
-			wf = x
-		}
-	}
+	w, wf := libraryWindow(t)
 	made, err := wf.Create(json.RawMessage(`{"name": "Lake", "graph": {"nodes": {"art": {"id": "art", "type": "prompt_art"}, "save": {"id": "save", "type": "save_image"}},
 	  "edges": [{"source": {"node_id": "art", "field": "image"}, "destination": {"node_id": "save", "field": "image"}}]}, "fields": []}`))
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"time"
 
 	"easel/app"
 )
@@ -142,13 +141,7 @@ func (s *Server) expandStylePreset(w http.ResponseWriter, r *http.Request) {
 // stylePresetImage serves a preset's preview; no browser keeps it (New).
 func (s *Server) stylePresetImage(w http.ResponseWriter, r *http.Request) {
 	f, contentType, err := s.svc.Presets.OpenStylePresetImage(r.Context(), r.PathValue("style_preset_id"))
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	defer f.Close()
-	w.Header().Set("Content-Type", contentType)
-	http.ServeContent(w, r, "", time.Time{}, f)
+	s.serveLibraryImage(w, r, f, contentType, err)
 }
 
 // exportStylePresets answers the caller's presets as a CSV file to save.

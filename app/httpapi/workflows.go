@@ -289,6 +289,12 @@ func (s *Server) deleteWorkflowThumbnail(w http.ResponseWriter, r *http.Request)
 // (New), and its URL's ?v= changes with it all the same.
 func (s *Server) workflowThumbnail(w http.ResponseWriter, r *http.Request) {
 	f, contentType, err := s.svc.Library.OpenWorkflowThumbnail(r.Context(), r.PathValue("workflow_id"))
+	s.serveLibraryImage(w, r, f, contentType, err)
+}
+
+// serveLibraryImage answers a library image an Open call gave (a preset's
+// preview, a workflow's thumbnail), or its error.
+func (s *Server) serveLibraryImage(w http.ResponseWriter, r *http.Request, f io.ReadSeekCloser, contentType string, err error) {
 	if err != nil {
 		s.fail(w, err)
 		return
