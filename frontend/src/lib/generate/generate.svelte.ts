@@ -24,6 +24,8 @@ export class GenerateState {
   newBoardName = $state('');
   /** A board just asked for by name: the select switches to it once it exists. */
   madeBoardName = $state('');
+  /** The style preset picked for the prompt (its id), "" for none: the prompt is queued as it expands. */
+  preset = $state('');
   /** Bumped when settings are loaded from an image, so the form can say so. */
   prefilledFrom = $state('');
 
@@ -133,6 +135,7 @@ export class GenerateState {
     this.values[wf.id] = valuesFromGraph(wf, full);
     this.randomSeed = !seedField(wf);
     this.runs = 1;
+    this.preset = ''; // its prompt is the one that was queued, any preset already in it
     this.applyTarget(targetFromGraph(wf, full), addable());
     this.prefilledFrom = label;
     return true;

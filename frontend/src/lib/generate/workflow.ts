@@ -33,6 +33,11 @@ export function promptField(wf: Workflow): WorkflowField | undefined {
   return wf.fields.find((f) => f.field === 'prompt' && f.kind === 'string');
 }
 
+/** The negative prompt field, if any: a style preset's negative template goes there. */
+export function negativePromptField(wf: Workflow): WorkflowField | undefined {
+  return wf.fields.find((f) => f.field === 'negative_prompt' && f.kind === 'string');
+}
+
 function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
