@@ -43,7 +43,7 @@ func newServices(db *store.DB, workers int, log *slog.Logger) *services {
 		images:   images,
 		queue:    queue,
 		settings: store.NewSettingsService(db),
-		library:  store.NewWorkflowService(db, engine.CheckDocument, engine.BuiltinDocuments()),
+		library:  store.NewWorkflowService(db, engine.WorkflowDocuments{}, engine.BuiltinDocuments()),
 		presets:  store.NewStylePresetService(db, app.BuiltinStylePresets()),
 		worker: render.NewWorker(render.Config{Queue: queue, Images: images, Boards: boards,
 			Events: events, Signals: signals, Log: log, Slots: workers}),

@@ -11,7 +11,7 @@ import (
 // its owner's library and shared as boards are (DESIGN.md). Its document —
 // the graph, the fields, name, author, tags, notes — is the engine's
 // (engine.Workflow, Easel's workflow file); the store keeps it as bytes
-// that the WorkflowCheck it is given has checked, and reads from it only
+// that the WorkflowFormat it is given has checked, and reads from it only
 // the WorkflowSummary.
 
 // MaxWorkflowNameRunes bounds a workflow's name.
@@ -72,10 +72,17 @@ type WorkflowSummary struct {
 // Name is not "", its name (a copy's).
 type WorkflowFix struct{ ID, Name, Category string }
 
-// WorkflowCheck checks a workflow document (JSON), applies fix, and returns
-// it as it is to be kept (normalised) with its summary; an EINVALID error
-// names what is wrong. The engine provides it; the store is given it.
-type WorkflowCheck func(doc []byte, fix WorkflowFix) (normalised []byte, sum WorkflowSummary, err error)
+// WorkflowFormat is the workflow document's format, which the store is
+// given (the engine's) and never looks inside. Check reads a document,
+// applies fix and returns it as it is to be kept, with its summary; an
+// EINVALID error names what is wrong. Present is a kept document as the
+// UI reads it (each field with its spec, from its node type); File is one
+// as a workflow file, to save.
+type WorkflowFormat interface {
+	Check(doc []byte, fix WorkflowFix) (kept []byte, sum WorkflowSummary, err error)
+	Present(kept []byte) ([]byte, error)
+	File(kept []byte) ([]byte, error)
+}
 
 // BuiltinWorkflow is one of the workflows Easel comes with: its id and
 // document. They are added to the library once, as the system profile's.
@@ -151,6 +158,10 @@ type WorkflowService interface {
 	WorkflowTags(ctx context.Context, f WorkflowFilter) ([]string, error)
 	WorkflowCountsByTag(ctx context.Context, f WorkflowFilter, tags []string) (map[string]int, error)
 	WorkflowCountsByCategory(ctx context.Context, f WorkflowFilter, categories []string) (map[string]int, error)
+
+	// ExportWorkflow is a workflow the caller may see as a file to save,
+	// with its name.
+	ExportWorkflow(ctx context.Context, id string) (name string, file []byte, err error)
 
 	SharingService
 }

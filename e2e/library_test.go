@@ -154,6 +154,12 @@ func TestLibrary(t *testing.T) {
 		t.Fatalf("the workflow select shows %q, want Bob's copy", got)
 	}
 	shot(t, bob, "library-open-in-generate")
+	// His run of it gives his copy its thumbnail: Generate names the
+	// workflow in the batch, and he may change his own.
+	do(t, bob, "Bob generates from his copy",
+		click("gen-submit"),
+		toastSays("Queued"),
+	)
 
 	// ---- Bob opens the built-in Gradient in Generate.
 	do(t, bob, "Bob opens Gradient from Built-in",
@@ -215,10 +221,12 @@ func TestLibrary(t *testing.T) {
 			t.Fatalf("Bob still sees Ann's workflow in %s after she unpublished and unshared it", tab)
 		}
 	}
-	do(t, bob, "Bob keeps his copy",
+	do(t, bob, "Bob keeps his copy, with the picture of his run as its thumbnail",
 		click("lib-tab-mine"),
 		libLoaded("mine"),
 		chromedp.WaitVisible(wfCard(name+" (copy)", "owner")),
+		chromedp.WaitVisible(chromedp.CSS(string(wfCard(name+" (copy)", "owner"))+` img`)),
+		chromedp.Poll[chromedp.Void](`(() => { const i = document.querySelector('`+string(wfCard(name+" (copy)", "owner"))+` img'); return i && i.complete && i.naturalWidth > 0 && i.naturalWidth <= 256; })()`),
 	)
 	t.Logf("TestLibrary took %s", time.Since(start).Round(100*time.Millisecond))
 }

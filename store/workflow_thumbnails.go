@@ -78,7 +78,7 @@ func (s *WorkflowService) setThumbnail(ctx context.Context, id string, thumb *li
 		if err := s.db.auditChange(tx, actor, before); err != nil {
 			return err
 		}
-		out = after.view(tx, actor, acc, newNames(tx))
+		out = s.view(tx, actor, &after, acc, newNames(tx))
 		return nil
 	})
 	if err != nil {

@@ -14,15 +14,15 @@ import (
 // boards are (sharing.go), with the built-in ones as the system profile's.
 type WorkflowService struct {
 	db       *DB
-	check    app.WorkflowCheck
+	format   app.WorkflowFormat
 	builtins []app.BuiltinWorkflow
 	sharingService
 }
 
 // NewWorkflowService returns the workflows of db. check reads and checks
 // every document before it is kept; builtins are added by AddBuiltins.
-func NewWorkflowService(db *DB, check app.WorkflowCheck, builtins []app.BuiltinWorkflow) *WorkflowService {
-	return &WorkflowService{db: db, check: check, builtins: builtins, sharingService: sharingService{
+func NewWorkflowService(db *DB, format app.WorkflowFormat, builtins []app.BuiltinWorkflow) *WorkflowService {
+	return &WorkflowService{db: db, format: format, builtins: builtins, sharingService: sharingService{
 		db: db, kind: workflows, shared: app.AuditWorkflowShared, unshared: app.AuditWorkflowUnshared,
 		head: func(tx kv.Tx, id string) (*sharedHead, error) {
 			w, err := getWorkflow(tx, id)
@@ -57,11 +57,19 @@ func (w *workflowRecord) accessView(acc app.Access, owners *names) app.LibraryAc
 }
 
 // view is the whole workflow as the actor sees it.
-func (w *workflowRecord) view(tx kv.Tx, actor *userRecord, acc app.Access, owners *names) *app.Workflow {
+// The document is as the format presents it: with each field's spec from
+// its node type. One that no longer reads (a node type a later Easel
+// dropped) comes as it was kept, and the log says why.
+func (s *WorkflowService) view(tx kv.Tx, actor *userRecord, w *workflowRecord, acc app.Access, owners *names) *app.Workflow {
+	doc, err := s.format.Present(w.Doc)
+	if err != nil {
+		s.db.log.Warn("a kept workflow does not read; it is shown as it was kept", "workflow", w.ID, "err", err)
+		doc = append([]byte(nil), w.Doc...)
+	}
 	return &app.Workflow{
 		WorkflowID: w.ID, Name: w.Name, CreatedAt: w.Created, UpdatedAt: w.Updated,
 		OpenedAt: openedAt(tx, w.ID, actor.UserID), UserID: w.Owner, IsPublic: w.Visibility != app.VisibilityPrivate,
-		Workflow: append([]byte(nil), w.Doc...), ThumbnailURL: w.thumbnailURL(), LibraryAccess: w.accessView(acc, owners),
+		Workflow: doc, ThumbnailURL: w.thumbnailURL(), LibraryAccess: w.accessView(acc, owners),
 	}
 }
 
@@ -88,7 +96,7 @@ func (w *workflowRecord) thumbnailURL() *string {
 // CreateWorkflow keeps a new workflow, the caller's and private.
 func (s *WorkflowService) CreateWorkflow(ctx context.Context, doc []byte) (*app.Workflow, error) {
 	id := uuid.NewString()
-	doc, sum, err := s.check(doc, app.WorkflowFix{ID: id, Category: app.WorkflowCategoryUser})
+	doc, sum, err := s.format.Check(doc, app.WorkflowFix{ID: id, Category: app.WorkflowCategoryUser})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +106,7 @@ func (s *WorkflowService) CreateWorkflow(ctx context.Context, doc []byte) (*app.
 		if err != nil {
 			return err
 		}
-		out = w.view(tx, actor, w.access(actor, app.RoleNone), newNames(tx))
+		out = s.view(tx, actor, w, w.access(actor, app.RoleNone), newNames(tx))
 		return nil
 	})
 	return out, err
@@ -131,7 +139,7 @@ func (s *WorkflowService) FindWorkflow(ctx context.Context, id string) (*app.Wor
 		if err != nil {
 			return err
 		}
-		out = w.view(tx, actor, acc, newNames(tx))
+		out = s.view(tx, actor, w, acc, newNames(tx))
 		return nil
 	})
 	return out, err
@@ -154,7 +162,7 @@ func (s *WorkflowService) UpdateWorkflow(ctx context.Context, id string, doc []b
 	}); err != nil {
 		return nil, err
 	}
-	doc, sum, err := s.check(doc, app.WorkflowFix{ID: id, Category: category})
+	doc, sum, err := s.format.Check(doc, app.WorkflowFix{ID: id, Category: category})
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +183,7 @@ func (s *WorkflowService) UpdateWorkflow(ctx context.Context, id string, doc []b
 		if err := s.db.auditChange(tx, actor, before); err != nil {
 			return err
 		}
-		out = after.view(tx, actor, acc, newNames(tx))
+		out = s.view(tx, actor, &after, acc, newNames(tx))
 		return nil
 	})
 	return out, err
@@ -213,7 +221,7 @@ func (s *WorkflowService) SetWorkflowPublic(ctx context.Context, id string, publ
 				return err
 			}
 		}
-		out = after.view(tx, actor, workflows.accessOf(tx, actor, &after.sharedHead), newNames(tx))
+		out = s.view(tx, actor, &after, workflows.accessOf(tx, actor, &after.sharedHead), newNames(tx))
 		return nil
 	})
 	return out, err
@@ -250,6 +258,20 @@ func (s *WorkflowService) DeleteWorkflow(ctx context.Context, id string) error {
 	return err
 }
 
+// ExportWorkflow is a workflow the caller may see as a file to save.
+func (s *WorkflowService) ExportWorkflow(ctx context.Context, id string) (string, []byte, error) {
+	var w *workflowRecord
+	if err := s.db.read(ctx, func(tx kv.Tx, actor *userRecord) error {
+		var err error
+		w, _, err = workflowAccess(tx, actor, id, app.ActSee)
+		return err
+	}); err != nil {
+		return "", nil, err
+	}
+	file, err := s.format.File(w.Doc)
+	return w.Name, file, err
+}
+
 // CopyWorkflow saves a copy of a workflow the caller may see as theirs,
 // with a copy of its thumbnail.
 func (s *WorkflowService) CopyWorkflow(ctx context.Context, id string) (*app.Workflow, error) {
@@ -264,7 +286,7 @@ func (s *WorkflowService) CopyWorkflow(ctx context.Context, id string) (*app.Wor
 		return nil, err
 	}
 	copyID := uuid.NewString()
-	doc, sum, err := s.check(original.Doc, app.WorkflowFix{ID: copyID, Name: copyName(original.Name), Category: app.WorkflowCategoryUser})
+	doc, sum, err := s.format.Check(original.Doc, app.WorkflowFix{ID: copyID, Name: copyName(original.Name), Category: app.WorkflowCategoryUser})
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +306,7 @@ func (s *WorkflowService) CopyWorkflow(ctx context.Context, id string) (*app.Wor
 		if err != nil {
 			return err
 		}
-		out = w.view(tx, actor, w.access(actor, app.RoleNone), newNames(tx))
+		out = s.view(tx, actor, w, w.access(actor, app.RoleNone), newNames(tx))
 		return nil
 	})
 	if err != nil {
@@ -313,7 +335,7 @@ func (s *WorkflowService) MarkWorkflowOpened(ctx context.Context, id string) (*a
 		if err := markOpened(tx, id, actor.UserID, s.db.now()); err != nil {
 			return err
 		}
-		out = w.view(tx, actor, acc, newNames(tx))
+		out = s.view(tx, actor, w, acc, newNames(tx))
 		return nil
 	})
 	return out, err
@@ -330,7 +352,7 @@ func (s *WorkflowService) AddBuiltins() error {
 	}
 	var todo []checked
 	for _, b := range s.builtins {
-		doc, sum, err := s.check(b.Doc, app.WorkflowFix{ID: b.ID, Category: app.WorkflowCategoryDefault})
+		doc, sum, err := s.format.Check(b.Doc, app.WorkflowFix{ID: b.ID, Category: app.WorkflowCategoryDefault})
 		if err != nil {
 			return err // a bug in Easel's own workflows; its tests catch it
 		}

@@ -367,3 +367,38 @@ func TestWorkflowRefusesBadDocuments(t *testing.T) {
 		t.Fatalf("refused documents were kept: %v", names)
 	}
 }
+
+// A kept workflow comes back with each field's spec from its node type
+// (what its form needs: kind, bounds, default), and goes out as a file
+// without them, so that no file carries a spec gone stale.
+func TestWorkflowDocumentsAsShownAndFiled(t *testing.T) {
+	ts := openTestStore(t)
+	wf := ts.set.Workflows
+	admin := ts.setup()
+	made, err := wf.CreateWorkflow(admin, workflowDoc("Lake", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown struct {
+		Fields []map[string]any `json:"fields"`
+	}
+	if err := json.Unmarshal(made.Workflow, &shown); err != nil || len(shown.Fields) != 1 ||
+		shown.Fields[0]["kind"] != "string" || shown.Fields[0]["field"] != "prompt" {
+		t.Fatalf("the document as shown: %s (%v)", made.Workflow, err)
+	}
+	name, file, err := wf.ExportWorkflow(admin, made.WorkflowID)
+	if err != nil || name != "Lake" {
+		t.Fatalf("export: %q, %v", name, err)
+	}
+	var filed struct {
+		Format string           `json:"format"`
+		Fields []map[string]any `json:"fields"`
+	}
+	if err := json.Unmarshal(file, &filed); err != nil || filed.Format != "easel-workflow" || len(filed.Fields) != 1 || filed.Fields[0]["kind"] != nil {
+		t.Fatalf("the file: %s (%v)", file, err)
+	}
+	// What the UI got back goes in again as it is (an update with the shown document).
+	if _, err := wf.UpdateWorkflow(admin, made.WorkflowID, made.Workflow); err != nil {
+		t.Fatalf("updating with the shown document: %v", err)
+	}
+}

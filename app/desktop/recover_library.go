@@ -88,3 +88,8 @@ func (g guardedLibrary) OpenWorkflowThumbnail(ctx context.Context, id string) (_
 	defer g.s.recoverPanic("Library.OpenWorkflowThumbnail", &err)
 	return g.WorkflowService.OpenWorkflowThumbnail(ctx, id)
 }
+
+func (g guardedLibrary) ExportWorkflow(ctx context.Context, id string) (_ string, _ []byte, err error) {
+	defer g.s.recoverPanic("Library.ExportWorkflow", &err)
+	return g.WorkflowService.ExportWorkflow(ctx, id)
+}

@@ -1,7 +1,6 @@
 package desktop
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -198,22 +197,17 @@ func (w *Workflows) Export(id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	wf, err := w.s.svc.Library.FindWorkflow(ctx, id)
+	name, file, err := w.s.svc.Library.ExportWorkflow(ctx, id)
 	if err != nil {
 		return "", toJS(err)
 	}
-	var file bytes.Buffer
-	if err := json.Indent(&file, wf.Workflow, "", "  "); err != nil {
-		return "", toJS(err)
-	}
-	file.WriteByte('\n')
-	path, err := w.s.rt.SaveWorkflowFile(wf.Name + ".json")
+	path, err := w.s.rt.SaveWorkflowFile(name + ".json")
 	if err != nil || path == "" {
 		return "", toJS(err)
 	}
 	// Written beside and renamed, so a failed write leaves no half a file.
 	tmp := path + ".part"
-	if err := os.WriteFile(tmp, file.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(tmp, file, 0o644); err != nil {
 		return "", toJS(fmt.Errorf("write %s: %w", path, err))
 	}
 	if err := os.Rename(tmp, path); err != nil {

@@ -389,7 +389,7 @@ func newFileDoc(w *Workflow) fileDoc {
 	return d
 }
 
-// CheckDocument is the app.WorkflowCheck the workflow store is given: it
+// CheckDocument is WorkflowDocuments.Check, the check the workflow store is given: it
 // reads doc as ParseWorkflow does (Easel's format or InvokeAI's), applies
 // fix (the id, the category, and a name when fix.Name is not ""), checks
 // the result and returns it in Easel's format, compact, with its summary.
@@ -409,8 +409,6 @@ func CheckDocument(doc []byte, fix app.WorkflowFix) ([]byte, app.WorkflowSummary
 	}
 	return out, app.WorkflowSummary{Name: w.Name, Description: w.Description, Tags: w.Tags, Category: w.Meta.Category}, nil
 }
-
-var _ app.WorkflowCheck = CheckDocument
 
 // BuiltinDocuments returns the built-in workflows as the library keeps
 // them: each one's id and its document in Easel's format.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -229,20 +228,14 @@ func (s *Server) importWorkflow(w http.ResponseWriter, r *http.Request) {
 
 // exportWorkflow answers a workflow's document as a file to save.
 func (s *Server) exportWorkflow(w http.ResponseWriter, r *http.Request) {
-	wf, err := s.svc.Library.FindWorkflow(r.Context(), r.PathValue("workflow_id"))
+	name, file, err := s.svc.Library.ExportWorkflow(r.Context(), r.PathValue("workflow_id"))
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, wf.Workflow, "", "  "); err != nil {
-		s.fail(w, err)
-		return
-	}
-	out.WriteByte('\n')
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": wf.Name + ".json"}))
-	w.Write(out.Bytes())
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".json"}))
+	w.Write(file)
 }
 
 // setWorkflowThumbnail takes an image in the multipart field "file" as the

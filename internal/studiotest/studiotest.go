@@ -149,7 +149,7 @@ func build(db *store.DB, c config) *Studio {
 		Signals:  signals,
 	}
 	s.BuiltinWorkflows = engine.BuiltinDocuments()
-	s.Workflows = store.NewWorkflowService(db, engine.CheckDocument, s.BuiltinWorkflows)
+	s.Workflows = store.NewWorkflowService(db, engine.WorkflowDocuments{}, s.BuiltinWorkflows)
 	s.Presets = store.NewStylePresetService(db, app.BuiltinStylePresets())
 	s.Worker = render.NewWorker(render.Config{Queue: s.Queue, Images: s.Images, Boards: s.Boards,
 		Events: events, Signals: signals, Log: c.log, Slots: c.slots, IdleWait: c.idle})

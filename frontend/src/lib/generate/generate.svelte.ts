@@ -3,7 +3,7 @@
 
 import { listWorkflows, type Board, type ImageMetadata, type Workflow, type WorkflowRecord } from '../api';
 import { errorText, isSessionEnd } from '../errors';
-import { initialValues, matchWorkflow, seedField, targetFromGraph, valuesFromGraph, withSpecs, withValues, type Target, type Values } from './workflow';
+import { initialValues, matchWorkflow, seedField, targetFromGraph, valuesFromGraph, fromLibrary, withValues, type Target, type Values } from './workflow';
 
 /** The board select's value for "New board…". */
 export const NEW_BOARD = '__new__';
@@ -85,7 +85,7 @@ export class GenerateState {
       this.toOpen = doc;
       return;
     }
-    const wf = withSpecs(doc, this.workflows);
+    const wf = fromLibrary(doc);
     this.opened = [...this.opened.filter((o) => o.id !== wf.id), wf];
     this.workflowId = wf.id;
     this.values[wf.id] = initialValues(wf);

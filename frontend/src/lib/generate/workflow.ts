@@ -187,7 +187,10 @@ export function buildBatch(wf: Workflow, values: Values, opts: { runs: number; r
       runs = 1;
     }
   }
-  return data ? { graph, data, runs, origin: 'generate' } : { graph, runs, origin: 'generate' };
+  // The workflow it runs: the library gives it its first finished run's
+  // picture as a thumbnail, when the person may change the workflow.
+  const batch: Batch = { graph, runs, origin: 'generate', workflow_id: wf.id || undefined };
+  return data ? { ...batch, data } : batch;
 }
 
 /** The workflow's graph with the form's values set into it (an unset value, or no image chosen, left out). */
@@ -230,32 +233,12 @@ export function workflowDocument(wf: Workflow, values: Values, about: { name: st
 }
 
 /**
- * A workflow from the Library with each field's spec (kind, bounds,
- * choices, default) filled in. The Library keeps a workflow file, whose
- * fields name only their node and field; the spec comes from the node's
- * type, which the built-in workflows carry for the fields they show. A
- * field none of them shows gets a spec read from its value in the graph.
+ * A workflow from the Library as Generate shows it. The Library answers
+ * each field with its spec (kind, bounds, choices, default) from its
+ * node's type; only a list that is null becomes [].
  */
-export function withSpecs(doc: Omit<Workflow, 'fields'> & { fields: WorkflowField[] | null }, known: Workflow[]): Workflow {
-  const fields = (doc.fields ?? []).map((f): WorkflowField => {
-    if (f.kind) return f;
-    const type = doc.graph.nodes[f.node_id]?.type;
-    for (const w of known) {
-      const spec = w.fields.find((k) => k.field === f.field && w.graph.nodes[k.node_id]?.type === type);
-      if (spec) return { ...clone(spec), label: f.label || spec.label, node_id: f.node_id, field: f.field };
-    }
-    return { ...f, name: f.field, kind: kindOf(doc.graph.nodes[f.node_id]?.[f.field], f.field), required: false, description: f.description ?? '', label: f.label || f.field };
-  });
-  return { ...doc, fields };
-}
-
-function kindOf(v: unknown, field: string): WorkflowField['kind'] {
-  if (field === 'board') return 'board';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (v && typeof v === 'object' && 'image_name' in v) return 'image';
-  if (v && typeof v === 'object' && 'r' in v) return 'color';
-  return 'string';
+export function fromLibrary(doc: Omit<Workflow, 'fields'> & { fields: WorkflowField[] | null }): Workflow {
+  return { ...doc, fields: doc.fields ?? [] };
 }
 
 /** The node and field a server error names ('Node "art" (prompt_art): field "prompt" …'), as a fieldKey. */
