@@ -3,6 +3,7 @@
 
 import { shareStylePreset, stylePresetShareCandidates, stylePresetShares, unshareStylePreset, type StylePreset } from '../api';
 import type { ShareCalls, ShareSubject } from '../gallery/share';
+import { keptBadge, keptSubject, type Kept } from '../library/kept';
 
 export const presetShareCalls: ShareCalls = {
   list: stylePresetShares,
@@ -13,39 +14,25 @@ export const presetShareCalls: ShareCalls = {
   },
 };
 
-export function presetSubject(p: StylePreset): ShareSubject {
+function kept(p: StylePreset): Kept {
   return {
     id: p.id,
     name: p.name,
     ownerId: p.user_id,
     ownerName: p.owner_name,
-    visibility: p.is_public
-      ? { label: 'Public', text: 'Everyone on this computer can use and copy it, and the people below have their roles.' }
-      : { label: 'Private', text: 'Only you and the people below can see it.' },
-    roles: [
-      { value: 'viewer', label: 'Viewer: can use and copy' },
-      { value: 'editor', label: 'Editor: can use and change' },
-    ],
-    can: (role) => (role === 'editor' ? 'use and change' : 'use and copy'),
-    calls: presetShareCalls,
+    isPublic: p.is_public,
+    myRole: p.my_role,
+    builtIn: p.type === 'default',
   };
+}
+
+export function presetSubject(p: StylePreset): ShareSubject {
+  return keptSubject(kept(p), presetShareCalls);
 }
 
 /** The badge on a card: how the caller stands to the preset. */
 export function roleBadge(p: StylePreset): string {
-  if (p.type === 'default') return 'Built-in';
-  switch (p.my_role) {
-    case 'owner':
-      return p.is_public ? 'Yours · Public' : 'Yours';
-    case 'editor':
-      return 'Editor';
-    case 'viewer':
-      return 'Viewer';
-    case 'admin':
-      return 'Admin view';
-    default:
-      return 'Public';
-  }
+  return keptBadge(kept(p));
 }
 
 /** Whose a preset is, in words. */
