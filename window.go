@@ -99,26 +99,14 @@ func (r *wailsRuntime) OpenWorkflowFile() (string, error) {
 	})
 }
 
-func (r *wailsRuntime) SaveWorkflowFile(defaultName string) (string, error) {
+func (r *wailsRuntime) SaveFile(as desktop.SaveAs) (string, error) {
 	ctx := r.ctx.Load()
 	if ctx == nil {
 		return "", nil
 	}
 	return wailsruntime.SaveFileDialog(*ctx, wailsruntime.SaveDialogOptions{
-		Title:           "Export the workflow",
-		DefaultFilename: defaultName,
-		Filters:         []wailsruntime.FileFilter{{DisplayName: "Workflow files", Pattern: "*.json"}},
-	})
-}
-
-func (r *wailsRuntime) SaveZip(defaultName string) (string, error) {
-	ctx := r.ctx.Load()
-	if ctx == nil {
-		return "", nil
-	}
-	return wailsruntime.SaveFileDialog(*ctx, wailsruntime.SaveDialogOptions{
-		Title:           "Save images as a zip",
-		DefaultFilename: defaultName,
-		Filters:         []wailsruntime.FileFilter{{DisplayName: "Zip archives", Pattern: "*.zip"}},
+		Title:           as.Title,
+		DefaultFilename: as.Name,
+		Filters:         []wailsruntime.FileFilter{{DisplayName: as.Kind, Pattern: as.Pattern}},
 	})
 }

@@ -28,10 +28,11 @@ type window struct {
 	queue *store.QueueService
 	mu    sync.Mutex
 	event []string
-	// pickWorkflow and saveWorkflow are what the file dialogs answer;
-	// pickImages what the image dialog does.
-	pickWorkflow, saveWorkflow string
-	pickImages                 []string
+	// pickWorkflow, pickImages and saveTo (by pattern) are what the file
+	// dialogs answer.
+	pickWorkflow string
+	pickImages   []string
+	saveTo       map[string]string
 }
 
 func newWindow(t *testing.T) *window {
@@ -66,14 +67,12 @@ func (w *window) Emit(name string, data ...any) {
 // did: most tests import by path).
 func (w *window) OpenImages() ([]string, error) { return w.pickImages, nil }
 
-// SaveZip saves nowhere.
-func (w *window) SaveZip(string) (string, error) { return "", nil }
+// SaveFile saves where the test put in saveTo for files of that pattern
+// (nowhere unless it did).
+func (w *window) SaveFile(as desktop.SaveAs) (string, error) { return w.saveTo[as.Pattern], nil }
 
 // OpenWorkflowFile picks what the test put in pickWorkflow.
 func (w *window) OpenWorkflowFile() (string, error) { return w.pickWorkflow, nil }
-
-// SaveWorkflowFile saves where the test put in saveWorkflow.
-func (w *window) SaveWorkflowFile(string) (string, error) { return w.saveWorkflow, nil }
 
 // jsErr decodes the error the page receives.
 func jsErr(t *testing.T, err error) (status int, detail string) {

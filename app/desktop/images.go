@@ -2,7 +2,6 @@ package desktop
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -173,29 +172,11 @@ func (r importFile) Stat() (os.FileInfo, error) { return r.f.Stat() }
 
 // saveZip asks where to save a zip of images and writes it there.
 func (s *Session) saveZip(ctx context.Context, title string, images []*app.Image) (string, error) {
-	path, err := s.rt.SaveZip(title + ".zip")
-	if err != nil || path == "" {
-		return "", toJS(err)
-	}
-	tmp := path + ".part"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return "", toJS(fmt.Errorf("create %s: %w", path, err))
-	}
 	open := func(ctx context.Context, name string) (io.ReadCloser, error) {
 		r, _, err := s.svc.Images.OpenImage(ctx, name, false)
 		return r, err
 	}
-	err = app.WriteZip(ctx, f, images, open)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return "", toJS(app.Errorf(app.EINVALID, "The zip could not be written to %s. Check there is room and that you may write there.", path))
-	}
-	return path, nil
+	return s.saveFile(ctx, saveZip.named(title+".zip"), func(ctx context.Context, w io.Writer) error {
+		return app.WriteZip(ctx, w, images, open)
+	})
 }

@@ -43,12 +43,10 @@ type Services struct {
 type Dialogs interface {
 	// OpenImages lets the person pick image files; none when they cancel.
 	OpenImages() ([]string, error)
-	// SaveZip asks where to save a zip; "" when they cancel.
-	SaveZip(defaultName string) (string, error)
+	// SaveFile asks where to save a file as says; "" when they cancel.
+	SaveFile(as SaveAs) (string, error)
 	// OpenWorkflowFile lets the person pick a workflow file; "" when they cancel.
 	OpenWorkflowFile() (string, error)
-	// SaveWorkflowFile asks where to save a workflow file; "" when they cancel.
-	SaveWorkflowFile(defaultName string) (string, error)
 }
 
 // Runtime is what the window's runtime does for the session: send events
@@ -111,11 +109,10 @@ func NewSession(svc Services, opts ...Option) *Session {
 // nothing picked, nowhere to save.
 type noRuntime struct{}
 
-func (noRuntime) Emit(string, ...any)                     {}
-func (noRuntime) OpenImages() ([]string, error)           { return nil, nil }
-func (noRuntime) SaveZip(string) (string, error)          { return "", nil }
-func (noRuntime) OpenWorkflowFile() (string, error)       { return "", nil }
-func (noRuntime) SaveWorkflowFile(string) (string, error) { return "", nil }
+func (noRuntime) Emit(string, ...any)               {}
+func (noRuntime) OpenImages() ([]string, error)     { return nil, nil }
+func (noRuntime) SaveFile(SaveAs) (string, error)   { return "", nil }
+func (noRuntime) OpenWorkflowFile() (string, error) { return "", nil }
 
 // Start is called from Wails' OnStartup: it keeps the window's context and
 // runs the idle lock until ctx ends.

@@ -143,15 +143,19 @@ func (p *StylePresets) Preview(id string) (string, error) {
 	return asDataURL(p.s.svc.Presets.OpenStylePresetImage(ctx, id))
 }
 
-// Export returns the CSV of the caller's presets (an admin's: everyone's
-// but the built-in ones), for the page to offer as a file.
+// Export asks where to save the CSV of the caller's presets (an admin's:
+// everyone's but the built-in ones) and writes it there; it returns the
+// path, "" when they cancel.
 func (p *StylePresets) Export() (string, error) {
 	ctx, err := p.s.context()
 	if err != nil {
 		return "", err
 	}
 	data, err := p.s.svc.Presets.ExportStylePresets(ctx)
-	return string(data), toJS(err)
+	if err != nil {
+		return "", toJS(err)
+	}
+	return p.s.saveFile(ctx, savePresets.named("style presets.csv"), bytesTo(data))
 }
 
 // Import keeps the presets of a CSV or JSON file the page read (its name

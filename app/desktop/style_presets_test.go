@@ -59,9 +59,18 @@ func TestStylePresetsInTheWindow(t *testing.T) {
 	if after, _ := sp.List(); len(after) != len(before) {
 		t.Fatalf("refused images left presets: %d before, %d after", len(before), len(after))
 	}
-	csv, err := sp.Export()
+	if path, err := sp.Export(); err != nil || path != "" {
+		t.Fatalf("an export the person cancelled: %q, %v", path, err)
+	}
+	w.saveTo = map[string]string{"*.csv": filepath.Join(t.TempDir(), "presets.csv")}
+	path, err := sp.Export()
+	if err != nil || path != w.saveTo["*.csv"] {
+		t.Fatalf("export: %q, %v", path, err)
+	}
+	raw, err := os.ReadFile(path)
+	csv := string(raw)
 	if err != nil || !strings.Contains(csv, "Inked") {
-		t.Fatalf("export: %q, %v", csv, err)
+		t.Fatalf("the exported file: %q, %v", csv, err)
 	}
 	if got, err := sp.Import("presets.csv", csv); err != nil || len(got) != 2 {
 		t.Fatalf("import: %d, %v", len(got), err)

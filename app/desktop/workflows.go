@@ -3,7 +3,6 @@ package desktop
 import (
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 
@@ -201,18 +200,5 @@ func (w *Workflows) Export(id string) (string, error) {
 	if err != nil {
 		return "", toJS(err)
 	}
-	path, err := w.s.rt.SaveWorkflowFile(name + ".json")
-	if err != nil || path == "" {
-		return "", toJS(err)
-	}
-	// Written beside and renamed, so a failed write leaves no half a file.
-	tmp := path + ".part"
-	if err := os.WriteFile(tmp, file, 0o644); err != nil {
-		return "", toJS(fmt.Errorf("write %s: %w", path, err))
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return "", toJS(fmt.Errorf("write %s: %w", path, err))
-	}
-	return path, nil
+	return w.s.saveFile(ctx, saveWorkflow.named(name+".json"), bytesTo(file))
 }

@@ -52,9 +52,9 @@ func TestWorkflowFilesInTheWindow(t *testing.T) {
 	if err != nil || made.Name != "Lake" || made.MyRole != "owner" {
 		t.Fatalf("import: %+v, %v", made, err)
 	}
-	w.saveWorkflow = filepath.Join(dir, "out", "..", "exported.json")
+	w.saveTo = map[string]string{"*.json": filepath.Join(dir, "exported.json")}
 	path, err := wf.Export(made.WorkflowID)
-	if err != nil || path != w.saveWorkflow {
+	if err != nil || path != w.saveTo["*.json"] {
 		t.Fatalf("export: %q, %v", path, err)
 	}
 	var file map[string]any

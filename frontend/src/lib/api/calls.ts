@@ -325,7 +325,7 @@ export const calls = {
   pickStylePresetImage: call<[], string>({ bound: 'StylePresets.PickImage' }),
   /** The window's preview as a data: URL; a browser shows StylePreset.image itself. */
   stylePresetPreview: call<[id: string], string>({ bound: 'StylePresets.Preview' }),
-  // The window resolves to the CSV's text; a browser downloads the file.
+  // The window asks where to save and resolves to the path ("" if cancelled); a browser downloads the file.
   exportStylePresets: call<[], string | null>({
     bound: 'StylePresets.Export',
     http: { method: 'GET', path: () => '/style_presets/export', answer: 'link' },

@@ -33,7 +33,7 @@ export async function stylePresetPreview(p: Go.StylePreset): Promise<string | nu
   return inWindow ? invoke(calls.stylePresetPreview, [p.id]) : p.image;
 }
 
-/** In the window, the CSV's text; in a browser, a download ("" once started). */
+/** Exports the caller's presets as CSV: the window asks where and returns the path ("" if cancelled); a browser downloads it and returns "". */
 export async function exportStylePresets(): Promise<string> {
   return (await invoke(calls.exportStylePresets, [])) ?? '';
 }
