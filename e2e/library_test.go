@@ -221,6 +221,14 @@ func TestLibrary(t *testing.T) {
 			t.Fatalf("Bob still sees Ann's workflow in %s after she unpublished and unshared it", tab)
 		}
 	}
+	// His run is done (the queue shows it) before his tab is read again.
+	do(t, bob, "Bob's run of his copy finishes",
+		click("nav-queue"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="queue-panel"][data-loaded="true"]`)),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll('[data-testid="queue-row"][data-mine="true"][data-status="completed"]').length === 1`),
+		click("nav-library"),
+		libLoaded("mine"),
+	)
 	do(t, bob, "Bob keeps his copy, with the picture of his run as its thumbnail",
 		click("lib-tab-mine"),
 		libLoaded("mine"),
