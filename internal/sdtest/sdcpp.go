@@ -70,8 +70,8 @@ type Job struct {
 }
 
 type sdJob struct {
-	Job           // guarded by Server.mu
-	run    *job
+	Job // guarded by Server.mu
+	run *job
 }
 
 func sdError(w http.ResponseWriter, code int, c, msg string) {

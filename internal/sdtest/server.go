@@ -186,7 +186,7 @@ func faultOf(model, prompt string) string {
 
 // job is one generation on the "GPU".
 type job struct {
-	kind    string // "txt2img", "img2img", "img_gen"
+	kind    string      // "txt2img", "img2img", "img_gen"
 	pics    [][]picture // [iteration][image in batch]
 	steps   int
 	fault   string
