@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"easel/app/accesstest"
+
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
@@ -109,6 +111,18 @@ func TestLibrary(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.querySelectorAll('`+string(wfCard(name, "owner"))+`').length === 2`),
 	)
 	imported := eval[string](t, ann, `[...document.querySelectorAll('`+string(wfCard(name, "owner"))+`')].map(c => c.dataset.workflowId).find(x => x !== "`+id+`")`)
+	// A picture of her own as its thumbnail, picked from the card's menu.
+	picture := filepath.Join(t.TempDir(), "lake.png")
+	if err := os.WriteFile(picture, accesstest.PNG(7), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ann, "Ann gives Misty lake a thumbnail of her own",
+		dismissToasts(),
+		cardAction(wfCardID(id), "wf-thumbnail"),
+		chromedp.SetUploadFiles(tid("lib-thumbnail-input"), []string{picture}),
+		toastSays("has a new thumbnail"),
+		chromedp.Poll[chromedp.Void](`(() => { const i = document.querySelector('`+string(wfCardID(id))+` img'); return i && i.complete && i.naturalWidth === 48; })()`),
+	)
 	do(t, ann, "Ann deletes the imported one, after saying yes",
 		dismissToasts(),
 		cardAction(wfCardID(imported), "wf-delete"),
