@@ -23,18 +23,8 @@ var _ app.BoardService = (*BoardService)(nil)
 // boardAccess finds a board and the actor's access to it. To an actor who
 // may not see it, it does not exist.
 func boardAccess(tx kv.Tx, actor *userRecord, boardID string) (*boardRecord, app.BoardAccess, error) {
-	b, err := getBoard(tx, boardID)
-	if err != nil {
-		return nil, app.BoardAccess{}, err
-	}
-	if b == nil {
-		return nil, app.BoardAccess{}, app.ErrBoardNotFound
-	}
-	acc := app.BoardAccess{Access: boards.accessOf(tx, actor, &b.sharedHead)}
-	if !acc.CanSee() {
-		return nil, acc, app.ErrBoardNotFound
-	}
-	return b, acc, nil
+	b, acc, err := find(tx, actor, boards, getBoard, boardID, app.ActSee)
+	return b, app.BoardAccess{Access: acc}, err
 }
 
 // names looks up display names, once each per transaction.

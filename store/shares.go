@@ -15,13 +15,7 @@ import (
 
 func boardSharing(db *DB) sharingService {
 	return sharingService{db: db, kind: boards, shared: app.AuditBoardShared, unshared: app.AuditBoardUnshared,
-		head: func(tx kv.Tx, id string) (*sharedHead, error) {
-			b, err := getBoard(tx, id)
-			if b == nil {
-				return nil, err
-			}
-			return &b.sharedHead, err
-		},
+		head: headsBy(getBoard),
 		afterUnshare: func(tx kv.Tx, id, userID string) error {
 			b, err := getBoard(tx, id)
 			if err != nil {

@@ -28,15 +28,8 @@ var _ app.SharingService = sharingService{}
 // manageable finds a thing the actor may share; to one who may not see
 // it, it does not exist.
 func (s sharingService) manageable(tx kv.Tx, actor *userRecord, id string) (*sharedHead, error) {
-	h, err := s.head(tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if h == nil {
-		return nil, app.NotFound(s.kind.kind)
-	}
-	acc := s.kind.accessOf(tx, actor, h)
-	return h, app.Check(s.kind.kind, app.ActManage, acc.Relations())
+	h, _, err := find(tx, actor, s.kind, s.head, id, app.ActManage)
+	return h, err
 }
 
 func (s sharingService) ListShares(ctx context.Context, id string) ([]app.Share, error) {

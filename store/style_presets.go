@@ -26,13 +26,7 @@ type StylePresetService struct {
 func NewStylePresetService(db *DB, builtins []app.BuiltinStylePreset) *StylePresetService {
 	return &StylePresetService{db: db, builtins: builtins, sharingService: sharingService{
 		db: db, kind: stylePresets, shared: app.AuditStylePresetShared, unshared: app.AuditStylePresetUnshared,
-		head: func(tx kv.Tx, id string) (*sharedHead, error) {
-			p, err := getStylePreset(tx, id)
-			if p == nil {
-				return nil, err
-			}
-			return &p.sharedHead, err
-		},
+		head: headsBy(getStylePreset),
 	}}
 }
 
@@ -42,15 +36,7 @@ var _ app.StylePresetService = (*StylePresetService)(nil)
 // access table whether they may do act. To an actor who may not see it,
 // it does not exist.
 func presetAccess(tx kv.Tx, actor *userRecord, id string, act app.Action) (*stylePresetRecord, app.Access, error) {
-	p, err := getStylePreset(tx, id)
-	if err != nil {
-		return nil, app.Access{}, err
-	}
-	if p == nil {
-		return nil, app.Access{}, app.ErrStylePresetNotFound
-	}
-	acc := stylePresets.accessOf(tx, actor, &p.sharedHead)
-	return p, acc, app.Check(app.KindStylePreset, act, acc.Relations())
+	return find(tx, actor, stylePresets, getStylePreset, id, act)
 }
 
 // view is the preset as the actor sees it.

@@ -24,13 +24,7 @@ type WorkflowService struct {
 func NewWorkflowService(db *DB, format app.WorkflowFormat, builtins []app.BuiltinWorkflow) *WorkflowService {
 	return &WorkflowService{db: db, format: format, builtins: builtins, sharingService: sharingService{
 		db: db, kind: workflows, shared: app.AuditWorkflowShared, unshared: app.AuditWorkflowUnshared,
-		head: func(tx kv.Tx, id string) (*sharedHead, error) {
-			w, err := getWorkflow(tx, id)
-			if w == nil {
-				return nil, err
-			}
-			return &w.sharedHead, err
-		},
+		head: headsBy(getWorkflow),
 	}}
 }
 
@@ -40,15 +34,7 @@ var _ app.WorkflowService = (*WorkflowService)(nil)
 // the access table whether they may do act. To an actor who may not see
 // it, it does not exist.
 func workflowAccess(tx kv.Tx, actor *userRecord, id string, act app.Action) (*workflowRecord, app.Access, error) {
-	w, err := getWorkflow(tx, id)
-	if err != nil {
-		return nil, app.Access{}, err
-	}
-	if w == nil {
-		return nil, app.Access{}, app.ErrWorkflowNotFound
-	}
-	acc := workflows.accessOf(tx, actor, &w.sharedHead)
-	return w, acc, app.Check(app.KindWorkflow, act, acc.Relations())
+	return find(tx, actor, workflows, getWorkflow, id, act)
 }
 
 // accessView is what the caller sees of who owns w and what they may do.
