@@ -50,6 +50,12 @@ export function keptBadge(k: Kept): string {
   }
 }
 
+/** Whose the thing is, in words. */
+export function keptOwnerLine(k: Kept): string {
+  if (k.builtIn) return 'Comes with Easel';
+  return k.myRole === 'owner' ? 'By you' : `By ${k.ownerName}`;
+}
+
 /** One colour per name, for the placeholder of a card with no picture. */
 export function hueOf(s: string): number {
   let h = 0;

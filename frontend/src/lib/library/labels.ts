@@ -3,7 +3,7 @@
 
 import { shareWorkflow, unshareWorkflow, workflowShareCandidates, workflowShares, type WorkflowListItem } from '../api';
 import type { ShareCalls, ShareSubject } from '../gallery/share';
-import { keptBadge, keptSubject, type Kept } from './kept';
+import { keptBadge, keptOwnerLine, keptSubject, type Kept } from './kept';
 
 export { hueOf } from './kept';
 
@@ -33,4 +33,9 @@ export function workflowSubject(w: WorkflowListItem): ShareSubject {
 /** The badge on a card: how the caller stands to the workflow. */
 export function roleBadge(w: WorkflowListItem): string {
   return keptBadge(kept(w));
+}
+
+/** Whose the workflow is, in words. */
+export function ownerLine(w: WorkflowListItem): string {
+  return keptOwnerLine(kept(w));
 }

@@ -3,7 +3,7 @@
 
 import { shareStylePreset, stylePresetShareCandidates, stylePresetShares, unshareStylePreset, type StylePreset } from '../api';
 import type { ShareCalls, ShareSubject } from '../gallery/share';
-import { keptBadge, keptSubject, type Kept } from '../library/kept';
+import { keptBadge, keptOwnerLine, keptSubject, type Kept } from '../library/kept';
 
 export const presetShareCalls: ShareCalls = {
   list: stylePresetShares,
@@ -37,6 +37,5 @@ export function roleBadge(p: StylePreset): string {
 
 /** Whose a preset is, in words. */
 export function ownerLine(p: StylePreset): string {
-  if (p.type === 'default') return 'Comes with Easel';
-  return p.my_role === 'owner' ? 'By you' : `By ${p.owner_name}`;
+  return keptOwnerLine(kept(p));
 }
