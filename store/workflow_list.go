@@ -215,6 +215,9 @@ func (s *WorkflowService) WorkflowTags(ctx context.Context, f app.WorkflowFilter
 // WorkflowCountsByTag counts the workflows f selects that carry each of tags.
 func (s *WorkflowService) WorkflowCountsByTag(ctx context.Context, f app.WorkflowFilter, tags []string) (map[string]int, error) {
 	out := map[string]int{}
+	for _, t := range tags {
+		out[t] = 0 // every tag asked about is answered, carried or not
+	}
 	err := s.eachMatching(ctx, f, func(w *workflowRecord) {
 		have := splitTags(w.Tags)
 		for _, t := range tags {
@@ -223,9 +226,6 @@ func (s *WorkflowService) WorkflowCountsByTag(ctx context.Context, f app.Workflo
 			}
 		}
 	})
-	for _, t := range tags {
-		out[t] += 0
-	}
 	return out, err
 }
 
