@@ -69,7 +69,9 @@ type BoardRef struct {
 // it ran (batch values substituted), so "use these settings again" can load
 // it back, and a workflow's form can read its fields from it (each
 // WorkflowField names its node and field). Prompt and Seed come from the
-// prompt_art or noise node upstream of the save, when there is one.
+// nearest prompt_art, noise, txt2img or img2img node upstream of the save,
+// when there is one; the generation nodes add what made the picture, with
+// the seed the backend used.
 type Metadata struct {
 	Generator string          `json:"generator"` // always "easel"
 	Node      string          `json:"node"`      // the save_image node's id
@@ -79,14 +81,25 @@ type Metadata struct {
 	SourceID  string          `json:"source_node,omitempty"` // the node Prompt and Seed came from
 	Width     int             `json:"width"`
 	Height    int             `json:"height"`
+	// Set from a txt2img or img2img node.
+	NegativePrompt string   `json:"negative_prompt,omitempty"`
+	Model          string   `json:"model,omitempty"` // the model's id, "<backend>/<name>"
+	Steps          int      `json:"steps,omitempty"`
+	CFGScale       float64  `json:"cfg_scale,omitempty"`
+	Sampler        string   `json:"sampler,omitempty"`
+	Backend        string   `json:"backend,omitempty"`
+	Strength       *float64 `json:"strength,omitempty"` // img2img's
 }
 
 // Progress is how far a run has come: Fraction of the whole graph (0 to 1)
-// and the node working.
+// and the node working. A generation node adds Message ("Step 4 of 20")
+// and, when the backend gives one, a Preview of the picture so far.
 type Progress struct {
-	NodeID   string  `json:"node_id"`
-	NodeType string  `json:"node_type"`
-	Fraction float64 `json:"fraction"`
+	NodeID   string      `json:"node_id"`
+	NodeType string      `json:"node_type"`
+	Fraction float64     `json:"fraction"`
+	Message  string      `json:"message,omitempty"`
+	Preview  image.Image `json:"-"`
 }
 
 // Run validates g and executes it, node by node in dependency order
@@ -125,7 +138,8 @@ func RunWithin(ctx Context, g *Graph, lim Limits, progress func(p Progress)) ([]
 		return nil, err
 	}
 	r := &runner{ctx: ctx, g: g, plan: p, progress: progress, lim: lim,
-		outs: make(map[string]outputs, len(p.order)), resolved: make(map[string]inputs, len(p.order))}
+		outs: make(map[string]outputs, len(p.order)), resolved: make(map[string]inputs, len(p.order)),
+		generated: map[string]*app.GenerationResult{}}
 	return r.run()
 }
 
@@ -139,12 +153,15 @@ type runner struct {
 	resolved map[string]inputs  // each node's inputs (images dropped), for metadata
 	pending  map[string]int     // edges out of each node not yet taken
 	saved    []string
-	graphRaw json.RawMessage // g as JSON, made on first save
-	last     float64         // last fraction reported
-	lim      Limits          // the pixel budget (zero: the default)
-	peak     int64           // most pixels counted at once so far
-	made     int64           // pixels made since the garbage was last collected
-	heldAtGC int64           // pixels held then
+	// generated is what each generation node's backend answered, for the
+	// metadata of the pictures saved downstream.
+	generated map[string]*app.GenerationResult
+	graphRaw  json.RawMessage // g as JSON, made on first save
+	last      float64         // last fraction reported
+	lim       Limits          // the pixel budget (zero: the default)
+	peak      int64           // most pixels counted at once so far
+	made      int64           // pixels made since the garbage was last collected
+	heldAtGC  int64           // pixels held then
 }
 
 func (r *runner) run() ([]string, error) {
@@ -321,8 +338,13 @@ type nodeCtx struct {
 }
 
 // report says the node is frac (0 to 1) done.
-func (nc *nodeCtx) report(frac float64) {
-	nc.r.report(Progress{NodeID: nc.id, NodeType: nc.def.Type, Fraction: nc.base + nc.span*min(max(frac, 0), 1)})
+func (nc *nodeCtx) report(frac float64) { nc.reportStep(frac, "", nil) }
+
+// reportStep says the node is frac done, with a message and a preview of
+// its picture so far (either may be empty).
+func (nc *nodeCtx) reportStep(frac float64, message string, preview image.Image) {
+	nc.r.report(Progress{NodeID: nc.id, NodeType: nc.def.Type, Fraction: nc.base + nc.span*min(max(frac, 0), 1),
+		Message: message, Preview: preview})
 }
 
 // wrap names the node in err. An *app.Error becomes a new *app.Error with

@@ -12,7 +12,7 @@ import (
 
 // nodeOrder is the order Types lists the built-in nodes in.
 var nodeOrder = []string{
-	"prompt_art", "noise", "gradient", "solid_color", "load_image",
+	"prompt_art", "txt2img", "img2img", "noise", "gradient", "solid_color", "load_image",
 	"resize", "crop", "blur", "sharpen", "adjust", "grayscale", "invert", "blend", "paste",
 	"save_image",
 }
@@ -21,7 +21,7 @@ var nodeOrder = []string{
 var registry = map[string]*nodeDef{}
 
 func init() {
-	for _, d := range builtins() {
+	for _, d := range append(builtins(), generationNodes()...) {
 		registry[d.Type] = d
 	}
 	for _, name := range nodeOrder {
@@ -549,12 +549,15 @@ func (r *runner) metadata(id string, img image.Image) (Metadata, error) {
 		cur := queue[0]
 		queue = queue[1:]
 		pn := r.plan.nodes[cur]
-		if t := pn.def.Type; t == "prompt_art" || t == "noise" {
+		if t := pn.def.Type; t == "prompt_art" || t == "noise" || r.generated[cur] != nil {
 			vals := r.resolved[cur]
 			m.SourceID = cur
 			m.Prompt, _ = vals["prompt"].(string)
 			if s, ok := vals["seed"].(int64); ok {
 				m.Seed = &s
+			}
+			if res := r.generated[cur]; res != nil {
+				m.addGeneration(vals, res)
 			}
 			break
 		}
@@ -566,4 +569,23 @@ func (r *runner) metadata(id string, img image.Image) (Metadata, error) {
 		}
 	}
 	return m, nil
+}
+
+// addGeneration records what made a generation node's picture: its
+// fields, and the seed, backend and sampler the backend reports.
+func (m *Metadata) addGeneration(vals inputs, res *app.GenerationResult) {
+	seed := res.Seed
+	m.Seed = &seed
+	m.NegativePrompt, _ = vals["negative_prompt"].(string)
+	m.Model, _ = vals["model"].(string)
+	m.Steps = vals.int("steps")
+	m.CFGScale = vals.float("cfg_scale")
+	m.Sampler = vals.str("sampler")
+	if res.Sampler != "" {
+		m.Sampler = res.Sampler
+	}
+	m.Backend = res.Backend
+	if s, ok := vals["strength"].(float64); ok {
+		m.Strength = &s
+	}
 }

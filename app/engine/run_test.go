@@ -690,7 +690,7 @@ func TestTypes(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"noise", "solid_color", "gradient", "prompt_art", "load_image", "resize", "crop", "blur",
-		"sharpen", "adjust", "grayscale", "invert", "blend", "paste", "save_image"} {
+		"sharpen", "adjust", "grayscale", "invert", "blend", "paste", "save_image", "txt2img", "img2img"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("no %s node", want)
 		}
@@ -721,26 +721,33 @@ func TestWorkflows(t *testing.T) {
 		}
 		// Run each, small, as its form would: fill it, set fields.
 		g := fillRequired(t, w)
+		wantW, wantH := 24, 16
 		for id, n := range g.Nodes {
 			if _, ok := n["width"]; ok {
-				if err := SetField(&g, id, "width", 24); err != nil {
+				if t := n["type"]; t == "txt2img" || t == "img2img" {
+					wantW, wantH = 64, 64 // the smallest picture a model is asked for
+				}
+				if err := SetField(&g, id, "width", wantW); err != nil {
 					t.Fatal(err)
 				}
-				if err := SetField(&g, id, "height", 16); err != nil {
+				if err := SetField(&g, id, "height", wantH); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		f := newFake(t)
 		f.images[imgName(1)] = solid(40, 30, red)
-		img := runSaved(t, f, &g)
+		if _, err := Run(&generatingContext{fakeContext: f, gen: &stepGenerator{steps: 2}}, &g, nil); err != nil || len(f.saves) != 1 {
+			t.Fatalf("%s: Run: %v, %d saved", w.ID, err, len(f.saves))
+		}
+		img := f.saves[0].Image.(*image.NRGBA)
 		if w.ID == "edit-image" {
 			size(t, img, 21, 16) // 40×30 fit into 24×16
 		} else {
-			size(t, img, 24, 16)
+			size(t, img, wantW, wantH)
 		}
 	}
-	want := []string{"abstract-from-prompt", "noise-texture", "gradient", "edit-image"}
+	want := []string{"abstract-from-prompt", "noise-texture", "gradient", "edit-image", "text-to-image", "image-to-image"}
 	if !slices.Equal(ids, want) {
 		t.Fatalf("workflows %v, want %v", ids, want)
 	}

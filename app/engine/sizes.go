@@ -51,6 +51,8 @@ var passThrough = map[string]string{
 
 // costs holds every other node's cost function.
 var costs = map[string]costFunc{
+	"txt2img":     fromSizeFields,
+	"img2img":     fromSizeFields, // the image it starts from is held as an input
 	"prompt_art":  fromSizeFields,
 	"noise":       fromSizeFields,
 	"gradient":    fromSizeFields,

@@ -12,6 +12,9 @@ const (
 	KindImage  = "image"  // {"image_name": "…"} set literally, or an image over an edge
 	KindBoard  = "board"  // {"board_id": "…"}
 	KindEnum   = "enum"   // one of Choices, as a string
+	// KindModel is a model an image-generation backend offers, by its id
+	// ("<backend>/<name>"); which ones there are is known only at run time.
+	KindModel = "model"
 )
 
 // FieldSpec describes one input of a node type, for Validate and for forms.

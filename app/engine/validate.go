@@ -269,6 +269,8 @@ func kindName(kind string) string {
 		return "a board"
 	case KindEnum:
 		return "a choice"
+	case KindModel:
+		return "a model"
 	}
 	return kind
 }
@@ -446,6 +448,12 @@ func parseValue(f *FieldSpec, v any) (any, error) {
 			return nil, fmt.Errorf("must be true or false, not %s.", describe(v))
 		}
 		return b, nil
+	case KindModel:
+		s, ok := v.(string)
+		if !ok || s == "" || len(s) > MaxModelIDLength || !utf8.ValidString(s) {
+			return nil, fmt.Errorf("must name a model, as \"<backend>/<model>\", not %s.", describe(v))
+		}
+		return s, nil
 	case KindEnum:
 		s, ok := v.(string)
 		if !ok || !slices.Contains(f.Choices, s) {

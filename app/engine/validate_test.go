@@ -193,6 +193,8 @@ func fillRequired(t *testing.T, w Workflow) Graph {
 		switch f.Kind {
 		case KindImage:
 			v = map[string]any{"image_name": imgName(1)}
+		case KindModel:
+			v = "studio/dream"
 		default:
 			t.Fatalf("%s: no test value for required %s field %s", w.ID, f.Kind, f.Field)
 		}

@@ -294,6 +294,8 @@ func standIn(f FieldSpec) any {
 		return map[string]any{"image_name": standInImage}
 	case KindString:
 		return ""
+	case KindModel:
+		return "backend/model"
 	case KindInt, KindFloat:
 		if f.Min != nil {
 			return *f.Min

@@ -58,7 +58,7 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[engine.WorkflowField]("WorkflowField"),
 	tsgen.Struct[engine.FieldSpec]("FieldSpec").Field("Kind", "FieldKind"),
 	tsgen.Union("FieldKind", engine.KindInt, engine.KindFloat, engine.KindString, engine.KindBool,
-		engine.KindColor, engine.KindImage, engine.KindBoard, engine.KindEnum),
+		engine.KindColor, engine.KindImage, engine.KindBoard, engine.KindEnum, engine.KindModel),
 	// Nodes are never null: engine.Validate refuses a graph without nodes
 	// before it is queued, and the built-in workflows all have theirs.
 	tsgen.RawFor[engine.Graph]("Graph", "{ nodes: Record<string, GraphNode>; edges: GraphEdge[] }",
