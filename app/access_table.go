@@ -24,10 +24,12 @@ const (
 	KindSettings    // the studio's limits
 	KindWorkflow    // a saved graph with its form
 	KindStylePreset // prompt templates with a {prompt} placeholder
+	KindBackend     // an image-generation server, as Settings keeps it
+	KindModel       // a model a backend offers: to see one is to use it
 	kindCount
 )
 
-var kindNames = [kindCount]string{"board", "image", "loose_image", "queue_item", "queue", "user", "audit_log", "settings", "workflow", "style_preset"}
+var kindNames = [kindCount]string{"board", "image", "loose_image", "queue_item", "queue", "user", "audit_log", "settings", "workflow", "style_preset", "backend", "model"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -130,6 +132,20 @@ var accessTable = [kindCount][actionCount]rule{
 	// change them: nobody acts as the system profile.
 	KindWorkflow:    libraryRules("workflow"),
 	KindStylePreset: libraryRules("style preset"),
+	// A backend's address and state are for administrators: they set the
+	// servers up, and an address may carry a password.
+	KindBackend: {
+		ActSee:    {[]Relation{RelAdmin}, "Only an administrator can see the image-generation servers."},
+		ActManage: {[]Relation{RelAdmin}, "Only an administrator can set up image-generation servers."},
+	},
+	// A model is for the profiles an administrator chose: everyone (the
+	// model's Public relation) or named ones (Viewer). A model nobody
+	// chose for is for administrators only.
+	KindModel: {
+		ActSee:     {[]Relation{RelPublic, RelViewer, RelAdmin}, ""},
+		ActListAll: {[]Relation{RelAdmin}, "Only an administrator can see who may use each model."},
+		ActManage:  {[]Relation{RelAdmin}, "Only an administrator can choose who may use a model."},
+	},
 }
 
 // libraryRules are the rows of a kind of thing kept in each profile's

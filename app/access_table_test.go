@@ -64,6 +64,11 @@ style_preset.list_all       .  .  .  .  .  .  .  .  .  .  .  .  y
 style_preset.change         .  .  y  y  y  .  .  .  .  .  .  .  y
 style_preset.manage         .  .  y  .  .  .  .  .  .  .  .  .  y
 style_preset.delete         .  .  y  .  .  .  .  .  .  .  .  .  y
+backend.see                 .  .  .  .  .  .  .  .  .  .  .  .  y
+backend.manage              .  .  .  .  .  .  .  .  .  .  .  .  y
+model.see                   .  .  .  .  .  y  y  .  .  y  y  .  y
+model.list_all              .  .  .  .  .  .  .  .  .  .  .  .  y
+model.manage                .  .  .  .  .  .  .  .  .  .  .  .  y
 `
 
 func TestAccessTableEveryCell(t *testing.T) {

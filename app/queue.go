@@ -239,6 +239,19 @@ type QueueEvent struct {
 	Percent   float64    `json:"percent,omitempty"`
 	ImageName string     `json:"image_name,omitempty"`
 	BoardID   string     `json:"board_id,omitempty"`
+	// Message and Image are an invocation_progress's words ("Step 4 of
+	// 20") and preview of the picture so far, in InvokeAI's shape: only
+	// the item's owner and administrators get them.
+	Message string         `json:"message,omitempty"`
+	Image   *ProgressImage `json:"image,omitempty"`
+}
+
+// ProgressImage is a preview of a picture being made: a small image as a
+// data: URL, with its size.
+type ProgressImage struct {
+	DataURL string `json:"dataURL"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
 }
 
 // RedactedFor returns the event as a viewer who is not the item's owner (nor

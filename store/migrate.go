@@ -34,6 +34,7 @@ var migrations = []func(tx kv.Tx, db *DB) error{
 	migrateWorkflows,
 	migrateStylePresets,
 	migrateWorkflowThumbnails,
+	migrateModelAccess,
 }
 
 // SchemaVersion is the version a store has after Open.

@@ -13,8 +13,9 @@ import (
 
 // BatchChecker validates a batch's graph with each item's values before
 // anything is queued (the engine knows what a valid graph is; the store
-// does not), within the studio's pixel budget for one run.
-type BatchChecker func(graph json.RawMessage, items [][]app.FieldValue, pixelBudget int64) error
+// does not), within the studio's pixel budget for one run, and returns the
+// models the items name (the store asks whether the owner may use each).
+type BatchChecker func(graph json.RawMessage, items [][]app.FieldValue, pixelBudget int64) (models []string, err error)
 
 // QueueService keeps the render queue.
 type QueueService struct {
@@ -70,7 +71,8 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	if err := checkBatchSize(len(items), set); err != nil {
 		return nil, err
 	}
-	if err := s.check(b.Graph, items, set.PixelBudget()); err != nil {
+	models, err := s.check(b.Graph, items, set.PixelBudget())
+	if err != nil {
 		return nil, err
 	}
 	b.BatchID = uuid.NewString()
@@ -79,6 +81,11 @@ func (s *QueueService) Enqueue(ctx context.Context, b app.Batch, priority int) (
 	var owner string
 	err = s.db.write(ctx, func(tx kv.Tx, actor *userRecord) error {
 		owner = actor.UserID
+		for _, m := range models {
+			if err := checkModelUse(tx, actor, m); err != nil {
+				return err
+			}
+		}
 		if err := checkPendingRoom(pendingCount(tx, owner), len(items), set); err != nil {
 			return err
 		}

@@ -325,6 +325,9 @@ func (s *UserService) DeleteUser(ctx context.Context, userID string) error {
 		if err := removeUserShares(tx, userID); err != nil {
 			return err
 		}
+		if err := forgetModelUser(tx, userID); err != nil {
+			return err
+		}
 		for _, del := range []struct {
 			bucket []byte
 			key    string

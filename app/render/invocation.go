@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -44,14 +45,40 @@ func (in *invocation) runGraph() error {
 	last := -1
 	_, err = engine.RunWithin(in, g, in.limits, func(p engine.Progress) {
 		pct := int(p.Fraction * 100)
-		if pct == last {
-			return // one event per percent is plenty
+		if pct == last && p.Preview == nil {
+			return // one event per percent is plenty, but a preview is news
 		}
 		last = pct
 		in.w.events.Publish(in.owner, &app.QueueEvent{Type: app.EventNodeProgress, Item: in.item,
-			NodeID: p.NodeID, NodeType: p.NodeType, Percent: float64(pct)})
+			NodeID: p.NodeID, NodeType: p.NodeType, Percent: float64(pct), Message: p.Message, Image: previewOf(p.Preview)})
 	})
 	return ownerError(err)
+}
+
+// previewOf is a backend's picture so far as an event carries it: a
+// thumbnail, small enough to send to every window several times a second.
+func previewOf(img image.Image) *app.ProgressImage {
+	if img == nil || img.Bounds().Empty() {
+		return nil
+	}
+	thumb := imaging.Thumbnail(img, imaging.ThumbnailSize)
+	data, contentType, err := imaging.EncodeThumbnail(thumb)
+	if err != nil {
+		return nil // a preview is a nicety; the picture itself is what counts
+	}
+	b := thumb.Bounds()
+	return &app.ProgressImage{DataURL: "data:" + contentType + ";base64," + base64.StdEncoding.EncodeToString(data), Width: b.Dx(), Height: b.Dy()}
+}
+
+var _ engine.Generators = (*invocation)(nil)
+
+// Generator is the backend for a model the owner may use, asked as the
+// owner now, not as they were when the item was queued.
+func (in *invocation) Generator(modelID string) (app.Generator, error) {
+	if in.w.generation == nil {
+		return nil, app.Errorf(app.EINVALID, "No image-generation server is set up. An administrator can add one in Settings.")
+	}
+	return in.w.generation.Generator(in.asOwner(), modelID)
 }
 
 // ownerError explains a refusal that comes from the owner's profile having

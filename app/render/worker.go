@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +34,9 @@ type Config struct {
 	Boards  app.BoardService
 	Events  *app.Broker
 	Signals *app.QueueSignals
+	// Generation finds the backend for a txt2img or img2img node's model,
+	// as the item's owner; nil when the studio has none.
+	Generation app.GenerationService
 	// Log gets what the owner of a failed item must not see; slog's
 	// default logger when nil.
 	Log *slog.Logger
@@ -50,9 +54,11 @@ type Worker struct {
 	boards  app.BoardService
 	events  *app.Broker
 	signals *app.QueueSignals
-	log     *slog.Logger
-	slots   int
-	idle    time.Duration
+	// generation reaches the image-generation backends (nil: none).
+	generation app.GenerationService
+	log        *slog.Logger
+	slots      int
+	idle       time.Duration
 
 	mu       sync.Mutex
 	lastUser string
@@ -72,7 +78,7 @@ func NewWorker(c Config) *Worker {
 		c.IdleWait = idleWait
 	}
 	return &Worker{queue: c.Queue, images: c.Images, boards: c.Boards, events: c.Events, signals: c.Signals,
-		log: c.Log, slots: max(c.Slots, 1), idle: c.IdleWait, running: map[uint64]context.CancelCauseFunc{}}
+		generation: c.Generation, log: c.Log, slots: max(c.Slots, 1), idle: c.IdleWait, running: map[uint64]context.CancelCauseFunc{}}
 }
 
 // Start fails what a crash left in progress, then runs items until Stop.
@@ -194,35 +200,43 @@ const maxCheckBytes = 256 << 20
 
 // CheckBatch validates a graph with each item's values, for the store to
 // refuse a bad batch before queuing any of it: also one whose run can be
-// seen to hold more than pixelBudget pixels of images at once.
-func CheckBatch(graph json.RawMessage, items [][]app.FieldValue, pixelBudget int64) error {
+// seen to hold more than pixelBudget pixels of images at once. It returns
+// the models the items name, for the store to ask whether the owner may
+// use each.
+func CheckBatch(graph json.RawMessage, items [][]app.FieldValue, pixelBudget int64) (models []string, err error) {
 	// Runs repeat the same values: check each distinct set once.
 	distinct := map[string][]app.FieldValue{}
 	for _, values := range items {
 		key, err := json.Marshal(values)
 		if err != nil {
-			return app.Errorf(app.EINVALID, "The batch data could not be read: %v", err)
+			return nil, app.Errorf(app.EINVALID, "The batch data could not be read: %v", err)
 		}
 		distinct[string(key)] = values
 	}
 	if work := len(graph) * len(distinct); work > maxCheckBytes {
-		return app.Errorf(app.EINVALID, "This batch is too big to check (%d different value sets of a %d-byte graph). Queue it in smaller batches.", len(distinct), len(graph))
+		return nil, app.Errorf(app.EINVALID, "This batch is too big to check (%d different value sets of a %d-byte graph). Queue it in smaller batches.", len(distinct), len(graph))
 	}
 	for _, values := range distinct {
 		// Values may fill required fields (an "Edit an image" workflow's
 		// image), so each set is applied to a fresh graph before checking.
 		g, err := parseGraph(graph)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := applyValues(g, values); err != nil {
-			return err
+			return nil, err
 		}
 		if err := engine.ValidateWithin(g, engine.Limits{PixelBudget: pixelBudget}); err != nil {
-			return err
+			return nil, err
+		}
+		for _, m := range engine.ModelsOf(g) {
+			if !slices.Contains(models, m) {
+				models = append(models, m)
+			}
 		}
 	}
-	return nil
+	slices.Sort(models)
+	return models, nil
 }
 
 func parseGraph(raw json.RawMessage) (*engine.Graph, error) {
