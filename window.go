@@ -99,6 +99,17 @@ func (r *wailsRuntime) OpenWorkflowFile() (string, error) {
 	})
 }
 
+func (r *wailsRuntime) OpenFile(as desktop.OpenAs) (string, error) {
+	ctx := r.ctx.Load()
+	if ctx == nil {
+		return "", nil
+	}
+	return wailsruntime.OpenFileDialog(*ctx, wailsruntime.OpenDialogOptions{
+		Title:   as.Title,
+		Filters: []wailsruntime.FileFilter{{DisplayName: as.Kind, Pattern: as.Pattern}},
+	})
+}
+
 func (r *wailsRuntime) SaveFile(as desktop.SaveAs) (string, error) {
 	ctx := r.ctx.Load()
 	if ctx == nil {

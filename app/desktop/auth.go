@@ -14,7 +14,8 @@ func (s *Session) Bindings() []any {
 		&Boards{s, sharing{s, func(svc Services) app.SharingService { return app.BoardSharing(svc.Boards) }}},
 		&Images{s}, &Queue{s}, &Settings{s},
 		&Workflows{s, sharing{s, func(svc Services) app.SharingService { return svc.Library }}},
-		&StylePresets{s, sharing{s, func(svc Services) app.SharingService { return svc.Presets }}}}
+		&StylePresets{s, sharing{s, func(svc Services) app.SharingService { return svc.Presets }}},
+		&Generation{s}}
 }
 
 // PublicMethods are the only bound methods that work without a session.

@@ -31,6 +31,7 @@ type window struct {
 	// pickWorkflow, pickImages and saveTo (by pattern) are what the file
 	// dialogs answer.
 	pickWorkflow string
+	pickFile     map[string]string // OpenFile's answer, by pattern
 	pickImages   []string
 	saveTo       map[string]string
 }
@@ -73,6 +74,9 @@ func (w *window) SaveFile(as desktop.SaveAs) (string, error) { return w.saveTo[a
 
 // OpenWorkflowFile picks what the test put in pickWorkflow.
 func (w *window) OpenWorkflowFile() (string, error) { return w.pickWorkflow, nil }
+
+// OpenFile picks what the test put in pickFile for files of that pattern.
+func (w *window) OpenFile(as desktop.OpenAs) (string, error) { return w.pickFile[as.Pattern], nil }
 
 // jsErr decodes the error the page receives.
 func jsErr(t *testing.T, err error) (status int, detail string) {

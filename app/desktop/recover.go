@@ -73,6 +73,9 @@ func (s *Session) guard(svc Services) Services {
 	if svc.Presets != nil {
 		svc.Presets = guardedPresets{presetCalls{svc.Presets}, guardedSharing{svc.Presets, s, "Presets"}, s}
 	}
+	if svc.Generation != nil {
+		svc.Generation = guardedGeneration{svc.Generation, s}
+	}
 	return svc
 }
 

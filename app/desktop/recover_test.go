@@ -17,14 +17,15 @@ func TestEveryServiceCallIsGuarded(t *testing.T) {
 	logs := &strings.Builder{}
 	// Each is a nil service behind its interface: any call panics.
 	s := NewSession(Services{
-		Auth:     struct{ app.AuthService }{},
-		Users:    struct{ app.UserService }{},
-		Boards:   struct{ app.BoardService }{},
-		Images:   struct{ app.ImageService }{},
-		Queue:    struct{ app.QueueService }{},
-		Settings: struct{ app.SettingsService }{},
-		Library:  struct{ app.WorkflowService }{},
-		Presets:  struct{ app.StylePresetService }{},
+		Auth:       struct{ app.AuthService }{},
+		Users:      struct{ app.UserService }{},
+		Boards:     struct{ app.BoardService }{},
+		Images:     struct{ app.ImageService }{},
+		Queue:      struct{ app.QueueService }{},
+		Settings:   struct{ app.SettingsService }{},
+		Library:    struct{ app.WorkflowService }{},
+		Presets:    struct{ app.StylePresetService }{},
+		Generation: struct{ app.GenerationService }{},
 	}, WithLog(slog.New(slog.NewTextHandler(logs, nil))))
 
 	sv := reflect.ValueOf(s.svc)

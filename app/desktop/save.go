@@ -14,6 +14,12 @@ type SaveAs struct {
 	Title, Name, Kind, Pattern string
 }
 
+// OpenAs is what the window's open dialog asks: its title and the kind of
+// file (its name and pattern, for the filter).
+type OpenAs struct {
+	Title, Kind, Pattern string
+}
+
 // The files the window saves.
 var (
 	saveZip      = SaveAs{Title: "Save images as a zip", Kind: "Zip archives", Pattern: "*.zip"}

@@ -37,6 +37,8 @@ type Services struct {
 	Library app.WorkflowService
 	// Presets keeps each profile's style presets.
 	Presets app.StylePresetService
+	// Generation is the image-generation backends and their models.
+	Generation app.GenerationService
 }
 
 // Dialogs are the native file dialogs.
@@ -47,6 +49,8 @@ type Dialogs interface {
 	SaveFile(as SaveAs) (string, error)
 	// OpenWorkflowFile lets the person pick a workflow file; "" when they cancel.
 	OpenWorkflowFile() (string, error)
+	// OpenFile lets the person pick one file as says; "" when they cancel.
+	OpenFile(as OpenAs) (string, error)
 }
 
 // Runtime is what the window's runtime does for the session: send events
@@ -113,6 +117,7 @@ func (noRuntime) Emit(string, ...any)               {}
 func (noRuntime) OpenImages() ([]string, error)     { return nil, nil }
 func (noRuntime) SaveFile(SaveAs) (string, error)   { return "", nil }
 func (noRuntime) OpenWorkflowFile() (string, error) { return "", nil }
+func (noRuntime) OpenFile(OpenAs) (string, error)   { return "", nil }
 
 // Start is called from Wails' OnStartup: it keeps the window's context and
 // runs the idle lock until ctx ends.

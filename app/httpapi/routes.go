@@ -67,6 +67,12 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/audit", signedIn, noBody, s.auditLog},
 		{"GET", "/api/v1/settings", signedIn, noBody, s.settings},
 		{"PATCH", "/api/v1/settings", signedIn, jsonBody, s.updateSettings},
+		{"GET", "/api/v1/generation/backends", signedIn, noBody, s.backends},
+		{"PUT", "/api/v1/generation/backends", signedIn, jsonBody, s.setBackends},
+		{"POST", "/api/v1/generation/backends/{name}/test", signedIn, noBody, s.testBackend},
+		{"GET", "/api/v1/generation/models", signedIn, noBody, s.models},
+		{"GET", "/api/v1/generation/models/access", signedIn, noBody, s.modelGrants},
+		{"PUT", "/api/v1/generation/models/access", signedIn, jsonBody, s.setModelAccess},
 
 		{"POST", "/api/v1/boards/{$}", signedIn, noBody, s.createBoard},
 		{"POST", "/api/v1/boards", signedIn, noBody, s.createBoard},

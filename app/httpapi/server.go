@@ -34,6 +34,8 @@ type Services struct {
 	Library app.WorkflowService
 	// Presets keeps each profile's style presets.
 	Presets app.StylePresetService
+	// Generation is the image-generation backends and their models.
+	Generation app.GenerationService
 }
 
 // Server is the HTTP face of Easel.
