@@ -98,11 +98,21 @@ var bridge = []tsgen.Decl{
 	tsgen.Struct[app.QueueStatusReport]("QueueStatusReport"),
 	tsgen.Union("QueueEventType", app.EventItemStatus, app.EventItemDeleted, app.EventNodeProgress, app.EventImageSaved, app.EventProcessor),
 	tsgen.Struct[app.QueueEvent]("QueueEvent").Field("Type", "QueueEventType"),
+	tsgen.Struct[app.ProgressImage]("ProgressImage"),
 	tsgen.Const("EVENT_QUEUE", desktop.EventQueue, "desktop.EventQueue: a QueueEvent, pushed to the window."),
 
 	// ---- studio settings
 	tsgen.Struct[app.Settings]("Settings"),
 	tsgen.Input[app.SettingsUpdate]("SettingsUpdate"),
+
+	// ---- image generation
+	tsgen.Union("BackendKind", app.BackendA1111, app.BackendSDServer),
+	tsgen.Union("BackendState", app.BackendReachable, app.BackendUnreachable, app.BackendStarting, app.BackendRestarting),
+	tsgen.Struct[app.Backend]("Backend").Field("Kind", "BackendKind"),
+	tsgen.Struct[app.BackendStatus]("BackendStatus").Field("State", "BackendState"),
+	tsgen.Struct[app.Model]("Model"),
+	tsgen.Struct[app.ModelAccess]("ModelAccess"),
+	tsgen.Struct[app.ModelGrant]("ModelGrant"),
 
 	// ---- errors
 	{Name: "WindowError", Go: windowError()},

@@ -228,6 +228,13 @@ export interface ImageMetadata {
   source_node?: string;
   width: number;
   height: number;
+  negative_prompt?: string;
+  model?: string;
+  steps?: number;
+  cfg_scale?: number;
+  sampler?: string;
+  backend?: string;
+  strength?: number;
 }
 
 /** engine.Workflow */
@@ -274,7 +281,7 @@ export interface FieldSpec {
   description: string;
 }
 
-export type FieldKind = 'int' | 'float' | 'string' | 'bool' | 'color' | 'image' | 'board' | 'enum';
+export type FieldKind = 'int' | 'float' | 'string' | 'bool' | 'color' | 'image' | 'board' | 'enum' | 'model';
 
 /** engine.Graph: its MarshalJSON writes a graph without edges as "edges": []. */
 export type Graph = { nodes: Record<string, GraphNode>; edges: GraphEdge[] };
@@ -496,6 +503,15 @@ export interface QueueEvent {
   percent?: number;
   image_name?: string;
   board_id?: string;
+  message?: string;
+  image?: ProgressImage;
+}
+
+/** app.ProgressImage */
+export interface ProgressImage {
+  dataURL: string;
+  width: number;
+  height: number;
 }
 
 /** desktop.EventQueue: a QueueEvent, pushed to the window. */
@@ -515,6 +531,58 @@ export interface SettingsUpdate {
   max_pending_per_user?: number;
   max_items_per_batch?: number;
   audit_retention_days?: number;
+}
+
+export type BackendKind = 'a1111' | 'sd_server';
+
+export type BackendState = 'reachable' | 'unreachable' | 'starting' | 'restarting';
+
+/** app.Backend */
+export interface Backend {
+  name: string;
+  kind: BackendKind;
+  url?: string;
+  remote: boolean;
+  executable?: string;
+  model_file?: string;
+  from_command_line: boolean;
+}
+
+/** app.BackendStatus */
+export interface BackendStatus {
+  name: string;
+  kind: BackendKind;
+  url?: string;
+  remote: boolean;
+  executable?: string;
+  model_file?: string;
+  from_command_line: boolean;
+  state: BackendState;
+  models: Model[] | null;
+  samplers: string[] | null;
+  last_error?: string;
+  checked_at: string;
+}
+
+/** app.Model */
+export interface Model {
+  id: string;
+  name: string;
+  backend: string;
+}
+
+/** app.ModelAccess */
+export interface ModelAccess {
+  model: string;
+  everyone: boolean;
+  user_ids: string[] | null;
+}
+
+/** app.ModelGrant */
+export interface ModelGrant {
+  model: Model;
+  access: ModelAccess;
+  offered: boolean;
 }
 
 /** desktop.jsError */
