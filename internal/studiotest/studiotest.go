@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"easel/app"
+	"easel/app/accesstest"
 	"easel/app/engine"
 	"easel/app/render"
 	"easel/store"
@@ -39,6 +40,10 @@ type Studio struct {
 	// Presets holds the style presets, with Easel's built-in ones added
 	// as they are at every start.
 	Presets *store.StylePresetService
+	// Generation keeps the backends and who may use their models, over
+	// Backends (see the Backends option).
+	Generation *store.GenerationService
+	Backends   app.BackendRuntime
 	// Events is the broker the queue and the worker publish on.
 	Events *app.Broker
 	// Signals carry the queue's news of work and cancels to the worker.
@@ -55,6 +60,9 @@ type config struct {
 	images []store.ImageOption
 	start  bool
 	idle   time.Duration
+	// backends is the generation runtime: the test's, or one with no
+	// backends.
+	backends app.BackendRuntime
 }
 
 // Option changes how a Studio is built.
@@ -76,6 +84,10 @@ func ImageOptions(opts ...store.ImageOption) Option {
 // its own; a test that must see work arrive by the queue's signal sets it
 // far beyond its own deadline.
 func IdleWait(d time.Duration) Option { return func(c *config) { c.idle = d } }
+
+// Backends runs image generation on rt: a runtime over the test
+// generation server, or accesstest.Backends for tests of who may use what.
+func Backends(rt app.BackendRuntime) Option { return func(c *config) { c.backends = rt } }
 
 // Started starts the worker as the studio opens; it stops when the test
 // ends.
@@ -151,8 +163,13 @@ func build(db *store.DB, c config) *Studio {
 	s.BuiltinWorkflows = engine.BuiltinDocuments()
 	s.Workflows = store.NewWorkflowService(db, engine.WorkflowDocuments{}, s.BuiltinWorkflows)
 	s.Presets = store.NewStylePresetService(db, app.BuiltinStylePresets())
+	s.Backends = c.backends
+	if s.Backends == nil {
+		s.Backends = &accesstest.Backends{}
+	}
+	s.Generation = store.NewGenerationService(db, s.Backends, nil)
 	s.Worker = render.NewWorker(render.Config{Queue: s.Queue, Images: s.Images, Boards: s.Boards,
-		Events: events, Signals: signals, Log: c.log, Slots: c.slots, IdleWait: c.idle})
+		Events: events, Signals: signals, Generation: s.Generation, Log: c.log, Slots: c.slots, IdleWait: c.idle})
 	return s
 }
 
