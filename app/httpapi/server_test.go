@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"easel/app"
 	"easel/app/engine"
 	"easel/app/httpapi"
 	"easel/internal/studiotest"
@@ -25,6 +26,8 @@ type apiClient struct {
 	api   *httpapi.Server
 	log   *lockedBuilder
 	queue *store.QueueService
+	// backends is the studio's generation runtime (accesstest.Backends).
+	backends app.BackendRuntime
 }
 
 // lockedBuilder keeps the server's log; requests write to it from their
@@ -61,23 +64,24 @@ func newServerWith(t *testing.T, change func(*httpapi.Services)) *apiClient {
 	api := httpapi.New(svc, fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Easel</title>")}}, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &apiClient{t: t, url: srv.URL, api: api, log: logs, queue: set.Queue}
+	return &apiClient{t: t, url: srv.URL, api: api, log: logs, queue: set.Queue, backends: set.Backends}
 }
 
 // apiServices are the services of set, as `easel serve` hands them to the API.
 func apiServices(set *studiotest.Studio) httpapi.Services {
 	return httpapi.Services{
-		Auth:      set.Auth,
-		Users:     set.Users,
-		Audit:     set.Audit,
-		Boards:    set.Boards,
-		Images:    set.Images,
-		Queue:     set.Queue,
-		Settings:  set.Settings,
-		Broker:    set.Events,
-		Workflows: engine.Workflows(),
-		Library:   set.Workflows,
-		Presets:   set.Presets,
+		Auth:       set.Auth,
+		Users:      set.Users,
+		Audit:      set.Audit,
+		Boards:     set.Boards,
+		Images:     set.Images,
+		Queue:      set.Queue,
+		Settings:   set.Settings,
+		Broker:     set.Events,
+		Workflows:  engine.Workflows(),
+		Library:    set.Workflows,
+		Presets:    set.Presets,
+		Generation: set.Generation,
 	}
 }
 
