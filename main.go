@@ -25,8 +25,9 @@ var frontendDist embed.FS
 const usage = `Easel, a multi-user image studio for a shared computer.
 
 Usage:
-  easel [--data DIR] [--workers N]            open the Easel window
-  easel serve [--addr HOST:PORT] [--data DIR] [--workers N]
+  easel [--data DIR] [--workers N] [--backend NAME=URL]...
+                                              open the Easel window
+  easel serve [--addr HOST:PORT] [--data DIR] [--workers N] [--backend NAME=URL]...
                                               serve the API and web UI (loopback by default)
   easel admin reset-password EMAIL [--data DIR]
                                               set a new password for a profile (asks for it)
@@ -34,7 +35,9 @@ Usage:
 
 The data folder is --data, else $EASEL_DATA, else the user's data folder
 (` + "`~/.local/share/easel`" + ` on Linux). --workers is how many render queue
-items run at once (default 1).
+items run at once (default 1). --backend adds an A1111-compatible
+image-generation server on this computer for this run (see Settings for
+lasting ones).
 `
 
 var version = "0.1.0"
@@ -54,7 +57,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "":
 		fl := flag.NewFlagSet("easel", flag.ContinueOnError)
-		data, workers := dataFlag(fl), workersFlag(fl)
+		data, workers, backends := dataFlag(fl), workersFlag(fl), backendFlag(fl)
 		fl.Usage = func() { fmt.Fprint(stderr, usage) }
 		if err := fl.Parse(args); err != nil {
 			return flagErr(err)
@@ -62,7 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err := checkWorkers(*workers); err != nil {
 			return err
 		}
-		return runWindow(*data, *workers, logger(stderr))
+		return runWindow(*data, *workers, *backends, logger(stderr))
 	case "serve":
 		return runServe(args, stdout, stderr)
 	case "admin":

@@ -21,7 +21,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", "127.0.0.1:9090", "the address to listen on; port 0 picks a free one")
 	remote := fl.Bool("allow-remote", false, "allow an address other than loopback (anyone who can reach it sees the login page)")
-	data, workers := dataFlag(fl), workersFlag(fl)
+	data, workers, backends := dataFlag(fl), workersFlag(fl), backendFlag(fl)
 	if err := fl.Parse(args); err != nil {
 		return flagErr(err)
 	}
@@ -43,11 +43,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer db.Close()
 
-	svc := newServices(db, *workers, log)
+	svc := newServices(db, *workers, *backends, log)
 	api := httpapi.New(httpapi.Services{
 		Auth: svc.auth, Users: svc.users, Audit: svc.audit, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(), Library: svc.library,
-		Presets: svc.presets,
+		Presets: svc.presets, Generation: svc.generation,
 	}, frontend(), log, host)
 
 	ln, err := net.Listen("tcp", *addr)

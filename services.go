@@ -6,6 +6,7 @@ import (
 
 	"easel/app"
 	"easel/app/engine"
+	"easel/app/generation"
 	"easel/app/render"
 	"easel/store"
 )
@@ -22,31 +23,39 @@ type services struct {
 	settings *store.SettingsService
 	library  *store.WorkflowService
 	presets  *store.StylePresetService
-	worker   *render.Worker
-	events   *app.Broker
-	db       *store.DB
-	log      *slog.Logger
+	// generation keeps the backends and who may use their models; backends
+	// runs them (clients, and the sd-server processes Easel starts).
+	generation *store.GenerationService
+	backends   *generation.Runtime
+	worker     *render.Worker
+	events     *app.Broker
+	db         *store.DB
+	log        *slog.Logger
 }
 
-func newServices(db *store.DB, workers int, log *slog.Logger) *services {
+func newServices(db *store.DB, workers int, backends []app.Backend, log *slog.Logger) *services {
 	// The broker and the queue's signals come first: the queue publishes
 	// and signals on them, the worker and the faces listen, so none of
 	// them needs another to be built.
 	events, signals := app.NewBroker(), app.NewQueueSignals()
 	boards, images := store.NewBoardService(db), store.NewImageService(db)
 	queue := store.NewQueueService(db, render.CheckBatch, events, signals)
+	runtime := generation.New(generation.Options{Log: log})
+	gen := store.NewGenerationService(db, runtime, backends)
 	return &services{
-		auth:     store.NewAuthService(db),
-		users:    store.NewUserService(db),
-		audit:    store.NewAuditService(db),
-		boards:   boards,
-		images:   images,
-		queue:    queue,
-		settings: store.NewSettingsService(db),
-		library:  store.NewWorkflowService(db, engine.WorkflowDocuments{}, engine.BuiltinDocuments()),
-		presets:  store.NewStylePresetService(db, app.BuiltinStylePresets()),
+		auth:       store.NewAuthService(db),
+		users:      store.NewUserService(db),
+		audit:      store.NewAuditService(db),
+		boards:     boards,
+		images:     images,
+		queue:      queue,
+		settings:   store.NewSettingsService(db),
+		library:    store.NewWorkflowService(db, engine.WorkflowDocuments{}, engine.BuiltinDocuments()),
+		presets:    store.NewStylePresetService(db, app.BuiltinStylePresets()),
+		generation: gen,
+		backends:   runtime,
 		worker: render.NewWorker(render.Config{Queue: queue, Images: images, Boards: boards,
-			Events: events, Signals: signals, Log: log, Slots: workers}),
+			Events: events, Signals: signals, Generation: gen, Log: log, Slots: workers}),
 		events: events,
 		db:     db,
 		log:    log,
@@ -71,10 +80,17 @@ func (s *services) start(ctx context.Context) error {
 		}
 		s.log.Warn("the built-in style presets were not added", "err", err)
 	}
+	if err := s.generation.Start(); err != nil {
+		return err
+	}
 	return s.worker.Start(ctx)
 }
 
-// stop lets the running queue step finish, puts its item back in line and stops.
-func (s *services) stop() { s.worker.Stop() }
+// stop lets the running queue step finish, puts its item back in line and
+// stops; then the sd-server processes Easel started stop too.
+func (s *services) stop() {
+	s.worker.Stop()
+	s.backends.Stop()
+}
 
 func workflows() any { return engine.Workflows() }

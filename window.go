@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"easel/app"
 	"easel/app/desktop"
 
 	"github.com/wailsapp/wails/v2"
@@ -15,19 +16,19 @@ import (
 )
 
 // runWindow opens the store and runs the Easel window until it is closed.
-func runWindow(dataFlag string, workers int, log *slog.Logger) error {
+func runWindow(dataFlag string, workers int, backends []app.Backend, log *slog.Logger) error {
 	db, err := openStore(dataFlag, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 
-	svc := newServices(db, workers, log)
+	svc := newServices(db, workers, backends, log)
 	rt := &wailsRuntime{}
 	session := desktop.NewSession(desktop.Services{
 		Auth: svc.auth, Users: svc.users, Boards: svc.boards, Images: svc.images,
 		Queue: svc.queue, Settings: svc.settings, Broker: svc.events, Workflows: workflows(), Library: svc.library,
-		Presets: svc.presets,
+		Presets: svc.presets, Generation: svc.generation,
 	}, desktop.WithRuntime(rt), desktop.WithLog(log)) // panics, with their stacks, go to Easel's log
 	return wails.Run(&options.App{
 		Title:     "Easel",
