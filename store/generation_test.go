@@ -10,6 +10,7 @@ import (
 
 	"easel/app"
 	"easel/app/accesstest"
+	"easel/internal/studiotest"
 	"easel/store"
 )
 
@@ -25,7 +26,7 @@ type modelDriver struct {
 }
 
 func newModelDriver(t *testing.T) *modelDriver {
-	ts := openTestStore(t)
+	ts := openTestStoreIn(t, t.TempDir(), studiotest.Backends(&accesstest.Backends{}))
 	ctx, ids := libraryCallers(t, ts)
 	ctx[accesstest.Public] = ctx[accesstest.Stranger]
 	return &modelDriver{ts: ts, gen: ts.set.Generation, backends: ts.set.Backends.(*accesstest.Backends),

@@ -26,9 +26,9 @@ type testStore struct {
 
 func openTestStore(t *testing.T) *testStore { return openTestStoreIn(t, t.TempDir()) }
 
-func openTestStoreIn(t *testing.T, dir string) *testStore {
+func openTestStoreIn(t *testing.T, dir string, opts ...studiotest.Option) *testStore {
 	t.Helper()
-	set := studiotest.NewIn(t, dir)
+	set := studiotest.NewIn(t, dir, opts...)
 	ts := &testStore{DB: set.DB, t: t, set: set, auth: set.Auth, users: set.Users, clock: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	set.DB.Now = func() time.Time { return ts.clock }
 	return ts

@@ -7,6 +7,7 @@ import (
 
 	"easel/app"
 	"easel/app/accesstest"
+	"easel/internal/studiotest"
 )
 
 // modelHTTPDriver runs the model matrix over HTTP.
@@ -73,8 +74,12 @@ func txt2imgGraphJSON(model string) string {
 		"edges": [{"source": {"node_id": "g", "field": "image"}, "destination": {"node_id": "s", "field": "image"}}]}`, model)
 }
 
+func newModelServer(t *testing.T) *apiClient {
+	return newServerOn(t, studiotest.New(t, studiotest.Backends(&accesstest.Backends{})), nil)
+}
+
 func TestModelAccessMatrixOverHTTP(t *testing.T) {
-	c := newServer(t)
+	c := newModelServer(t)
 	token, ids := libraryHTTPCallers(t, c)
 	token[accesstest.Public] = token[accesstest.Stranger]
 	accesstest.RunModels(t, &modelHTTPDriver{c: c, token: token, ids: ids})
@@ -82,7 +87,7 @@ func TestModelAccessMatrixOverHTTP(t *testing.T) {
 
 // The refusal of a model names it, in a 400 a script can read.
 func TestEnqueueWithAForbiddenModelIs400NamingIt(t *testing.T) {
-	c := newServer(t)
+	c := newModelServer(t)
 	token, ids := libraryHTTPCallers(t, c)
 	d := &modelHTTPDriver{c: c, token: token, ids: ids}
 	model := d.NewModel(t, accesstest.Stranger)

@@ -55,7 +55,12 @@ func newServer(t *testing.T) *apiClient { return newServerWith(t, nil) }
 // (say, one wrapped so that it panics).
 func newServerWith(t *testing.T, change func(*httpapi.Services)) *apiClient {
 	t.Helper()
-	set := studiotest.New(t)
+	return newServerOn(t, studiotest.New(t), change)
+}
+
+// newServerOn is newServerWith over a studio the test built.
+func newServerOn(t *testing.T, set *studiotest.Studio, change func(*httpapi.Services)) *apiClient {
+	t.Helper()
 	logs := &lockedBuilder{}
 	svc := apiServices(set)
 	if change != nil {

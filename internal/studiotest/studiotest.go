@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"easel/app"
-	"easel/app/accesstest"
 	"easel/app/engine"
+	"easel/app/generation"
 	"easel/app/render"
 	"easel/store"
 )
@@ -85,8 +85,9 @@ func ImageOptions(opts ...store.ImageOption) Option {
 // far beyond its own deadline.
 func IdleWait(d time.Duration) Option { return func(c *config) { c.idle = d } }
 
-// Backends runs image generation on rt: a runtime over the test
-// generation server, or accesstest.Backends for tests of who may use what.
+// Backends runs image generation on rt (accesstest.Backends, for tests of
+// who may use what) instead of the runtime main builds, with no backends
+// until the test configures some.
 func Backends(rt app.BackendRuntime) Option { return func(c *config) { c.backends = rt } }
 
 // Started starts the worker as the studio opens; it stops when the test
@@ -165,7 +166,7 @@ func build(db *store.DB, c config) *Studio {
 	s.Presets = store.NewStylePresetService(db, app.BuiltinStylePresets())
 	s.Backends = c.backends
 	if s.Backends == nil {
-		s.Backends = &accesstest.Backends{}
+		s.Backends = generation.New(generation.Options{Log: c.log})
 	}
 	s.Generation = store.NewGenerationService(db, s.Backends, nil)
 	s.Worker = render.NewWorker(render.Config{Queue: s.Queue, Images: s.Images, Boards: s.Boards,
@@ -189,6 +190,7 @@ func (s *Studio) Close() error {
 		s.started = false
 		s.Worker.Stop()
 	}
+	s.Backends.Stop()
 	return s.DB.Close()
 }
 
