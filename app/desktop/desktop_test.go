@@ -51,7 +51,7 @@ func windowServices(set *studiotest.Studio) desktop.Services {
 	return desktop.Services{
 		Auth: set.Auth, Users: set.Users, Boards: set.Boards, Images: set.Images,
 		Queue: set.Queue, Settings: set.Settings, Broker: set.Events, Workflows: engine.Workflows(),
-		Library: set.Workflows, Presets: set.Presets,
+		Library: set.Workflows, Presets: set.Presets, Generation: set.Generation,
 	}
 }
 
