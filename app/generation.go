@@ -81,6 +81,27 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// RedactedURL is a backend's address as Settings shows it: with its
+// password, if any (A1111's --api-auth), as "xxxxx". The password stays in
+// Easel; a backend sent back with its address so shown keeps the one kept
+// (see KeepPassword).
+func RedactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
+}
+
+// KeepPassword is b with the address kept, when b comes back from
+// Settings with that address as RedactedURL showed it.
+func (b Backend) KeepPassword(kept Backend) Backend {
+	if b.Name == kept.Name && b.URL != kept.URL && b.URL == RedactedURL(kept.URL) {
+		b.URL = kept.URL
+	}
+	return b
+}
+
 // CheckBackends checks each backend and that no two share a name.
 func CheckBackends(bs []Backend) error {
 	seen := map[string]bool{}

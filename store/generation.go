@@ -173,12 +173,21 @@ func (s *GenerationService) SetBackends(ctx context.Context, backends []app.Back
 		}
 		kept = append(kept, b)
 	}
-	if err := app.CheckBackends(kept); err != nil {
-		return nil, err
-	}
 	s.configuring.Lock()
 	defer s.configuring.Unlock()
 	err := s.db.writeAs(ctx, app.KindBackend, app.ActManage, func(tx kv.Tx, admin *userRecord) error {
+		before, err := keptBackends(tx)
+		if err != nil {
+			return err
+		}
+		for i := range kept {
+			for _, b := range before {
+				kept[i] = kept[i].KeepPassword(b)
+			}
+		}
+		if err := app.CheckBackends(kept); err != nil {
+			return err
+		}
 		if err := putJSON(tx.Bucket(bucketMeta), keyBackends, kept); err != nil {
 			return err
 		}

@@ -222,3 +222,27 @@ func TestBackendsAreKeptAndChecked(t *testing.T) {
 		t.Errorf("the runtime was given %v", names)
 	}
 }
+
+// Settings shows an address's password as "xxxxx"; the list sent back
+// with it so keeps the password, and a new address replaces it.
+func TestBackendPasswordsStayWhenSentBackRedacted(t *testing.T) {
+	rt := &accesstest.Backends{}
+	ts := openTestStoreIn(t, t.TempDir(), studiotest.Backends(rt))
+	admin := ts.setup()
+	gen := ts.set.Generation
+	withPassword := "http://ada:s3cret@127.0.0.1:7860"
+	if _, err := gen.SetBackends(admin, []app.Backend{{Name: "studio", Kind: app.BackendA1111, URL: withPassword}}); err != nil {
+		t.Fatal(err)
+	}
+	shown := app.RedactedURL(withPassword)
+	if shown != "http://ada:xxxxx@127.0.0.1:7860" {
+		t.Fatalf("shown as %s", shown)
+	}
+	url := func() string { return rt.Statuses()[0].URL }
+	if _, err := gen.SetBackends(admin, []app.Backend{{Name: "studio", Kind: app.BackendA1111, URL: shown}}); err != nil || url() != withPassword {
+		t.Fatalf("sent back redacted, the runtime has %s (%v)", url(), err)
+	}
+	if _, err := gen.SetBackends(admin, []app.Backend{{Name: "studio", Kind: app.BackendA1111, URL: "http://127.0.0.1:7861"}}); err != nil || url() != "http://127.0.0.1:7861" {
+		t.Fatalf("a new address: the runtime has %s (%v)", url(), err)
+	}
+}

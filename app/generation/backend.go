@@ -213,14 +213,10 @@ func (b *backend) status() app.BackendStatus {
 // redactedURL is raw with its password, if any, shown as "xxxxx": the
 // status goes to Settings, and the password stays in Easel.
 func redactedURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
+	if _, err := url.Parse(raw); err != nil {
 		return shownURL(raw)
 	}
-	return u.Redacted()
+	return app.RedactedURL(raw)
 }
 
 // findModel is the cached model named name.
