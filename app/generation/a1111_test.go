@@ -21,7 +21,7 @@ func TestA1111ListsModelsAndSamplers(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "5ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 
 	// The background check after Configure finds it, without Test.
 	st := waitState(t, r, "studio", app.BackendReachable)
@@ -45,7 +45,7 @@ func TestA1111MakesPictures(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "2ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 	g := gen(t, r, "studio/"+sdModel)
 	ctx := testCtx(t)
@@ -97,7 +97,7 @@ func TestA1111ReportsProgressAndPreviews(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "25ms", "--preview-every", "2")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 
 	var p progressLog
@@ -131,7 +131,7 @@ func TestA1111CancelInterruptsTheServersJob(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "20ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 	g := gen(t, r, "studio/"+sdModel)
 
@@ -152,7 +152,7 @@ func TestA1111CancelInterruptsTheServersJob(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Generate did not return after its context was canceled")
 	}
-	waitFor(t, 2*time.Second, "the server's job to stop", func() bool { return a1111Idle(t, srv.url) })
+	waitFor(t, 2*time.Second, "the server's job to stop", func() bool { return a1111Idle(t, srv.URL) })
 
 	res, err := g.Generate(testCtx(t), testJob("", "the next one", 32, 32, 3), nil)
 	if err != nil {
@@ -165,7 +165,7 @@ func TestA1111FaultsAreToldClearly(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "5ms", "--slow-delay", "1m")
 	r, _ := newRuntime(t, Options{JobTimeout: time.Second})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 	g := gen(t, r, "studio/"+sdModel)
 
@@ -194,14 +194,14 @@ func TestA1111CrashLeavesItUnreachable(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "5ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 
 	_, err := gen(t, r, "studio/"+sdModel).Generate(testCtx(t), testJob("", "sdtest:crash", 64, 64, 8), nil)
-	want := "Backend studio at " + srv.url + " does not answer. Is the server running? Start it with --api, then retry."
+	want := "Backend studio at " + srv.URL + " does not answer. Is the server running? Start it with --api, then retry."
 	wantMessage(t, err, app.EINVALID, want)
 	select {
-	case <-srv.exited:
+	case <-srv.Exited:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the server did not exit")
 	}
@@ -229,7 +229,7 @@ func TestGeneratorRefusesModelsNobodyOffers(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "2ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 
 	for _, id := range []string{"nobody/" + sdModel, sdModel, "studio/"} {
@@ -248,7 +248,7 @@ func TestA1111AgainstSDServersSubset(t *testing.T) {
 	// still come, quietly without progress.
 	srv := startServer(t, "-m", "/models/dreamy.safetensors", "--step-delay", "5ms")
 	r, logs := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("subset", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("subset", srv.URL)})
 	st := waitState(t, r, "subset", app.BackendReachable)
 	if len(st.Models) != 1 || st.Models[0].ID != "subset/dreamy" {
 		t.Fatalf("models %v", st.Models)
@@ -271,7 +271,7 @@ func TestTwoJobsOnOneBackendRunOneAtATime(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "10ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 	g := gen(t, r, "studio/"+sdModel)
 
@@ -306,7 +306,7 @@ func TestBackendsRunInParallel(t *testing.T) {
 	one := startServer(t, "--a1111", "--step-delay", "15ms")
 	two := startServer(t, "--a1111", "--step-delay", "15ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("one", one.url), a1111Backend("two", two.url), a1111Backend("down", "http://"+deadAddress(t))})
+	r.Configure([]app.Backend{a1111Backend("one", one.URL), a1111Backend("two", two.URL), a1111Backend("down", "http://"+deadAddress(t))})
 	waitState(t, r, "one", app.BackendReachable)
 	waitState(t, r, "two", app.BackendReachable)
 	waitState(t, r, "down", app.BackendUnreachable)

@@ -1,7 +1,6 @@
 package generation
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -11,10 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,6 +19,7 @@ import (
 	"time"
 
 	"easel/app"
+	"easel/internal/sdtest"
 )
 
 // serverExe is cmd/sdtestserver, built once: the tests drive it as a real
@@ -54,67 +52,18 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	serverExe = filepath.Join(dir, "sdtestserver")
-	if runtime.GOOS == "windows" {
-		serverExe += ".exe"
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	if out, err := exec.Command(goTool, "build", "-o", serverExe, "easel/cmd/sdtestserver").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build sdtestserver: %v\n%s", err, out)
+	if serverExe, err = sdtest.Build(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	return m.Run()
 }
 
-// testServer is one sdtestserver process the test started itself.
-type testServer struct {
-	url    string
-	cmd    *exec.Cmd
-	exited chan struct{}
-}
-
 // startServer runs sdtestserver with args on a free port and waits for the
 // line saying where it listens.
-func startServer(t *testing.T, args ...string) *testServer {
+func startServer(t *testing.T, args ...string) *sdtest.Process {
 	t.Helper()
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(serverExe, append([]string{"--listen-port", "0"}, args...)...)
-	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
-	s := &testServer{cmd: cmd, exited: make(chan struct{})}
-	go func() { cmd.Wait(); close(s.exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-s.exited
-		pr.Close()
-	})
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			line := sc.Text()
-			if addr, ok := strings.CutPrefix(line, "listening on: "); ok {
-				lines <- "http://" + addr
-			} else if _, url, ok := strings.Cut(line, "Running on local URL:  "); ok {
-				lines <- url
-			}
-		}
-	}()
-	select {
-	case s.url = <-lines:
-	case <-time.After(15 * time.Second):
-		t.Fatal("sdtestserver did not say where it listens")
-	}
-	return s
+	return sdtest.Start(t, serverExe, args...)
 }
 
 // logBuffer collects a runtime's log for the test to read.

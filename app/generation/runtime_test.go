@@ -18,14 +18,14 @@ func TestConfigureAddsRemovesAndReplaces(t *testing.T) {
 	two := startServer(t, "--a1111", "--step-delay", "2ms")
 	r, _ := newRuntime(t, Options{})
 
-	r.Configure([]app.Backend{a1111Backend("studio", one.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", one.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 
 	// Replace studio's address, add an sd-server.
 	local := sdServerBackend(t, "local", "tiny-model")
-	r.Configure([]app.Backend{local, a1111Backend("studio", two.url)})
-	if st, _ := statusOf(r, "studio"); st.URL != two.url {
-		t.Fatalf("studio's address is %q, want %q", st.URL, two.url)
+	r.Configure([]app.Backend{local, a1111Backend("studio", two.URL)})
+	if st, _ := statusOf(r, "studio"); st.URL != two.URL {
+		t.Fatalf("studio's address is %q, want %q", st.URL, two.URL)
 	}
 	waitState(t, r, "studio", app.BackendReachable)
 	waitState(t, r, "local", app.BackendReachable)
@@ -35,7 +35,7 @@ func TestConfigureAddsRemovesAndReplaces(t *testing.T) {
 	}
 
 	// The same configuration again changes nothing: the process stays.
-	r.Configure([]app.Backend{a1111Backend("studio", two.url), local})
+	r.Configure([]app.Backend{a1111Backend("studio", two.URL), local})
 	if now := livePID(t, r, "local"); now != pid {
 		t.Fatalf("an unchanged sd-server was restarted (%d, now %d)", pid, now)
 	}
@@ -43,7 +43,7 @@ func TestConfigureAddsRemovesAndReplaces(t *testing.T) {
 	// A changed model file is a new process, started once the old one
 	// has stopped.
 	local.ModelFile = strings.Replace(local.ModelFile, "tiny-model", "other-model", 1)
-	r.Configure([]app.Backend{a1111Backend("studio", two.url), local})
+	r.Configure([]app.Backend{a1111Backend("studio", two.URL), local})
 	waitFor(t, 15*time.Second, "the new model", func() bool {
 		st, _ := statusOf(r, "local")
 		return st.State == app.BackendReachable && len(st.Models) == 1 && st.Models[0].ID == "local/other-model"
@@ -80,7 +80,7 @@ func TestRemovingABackendEndsItsJob(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "20ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 
 	var p progressLog
@@ -92,7 +92,7 @@ func TestRemovingABackendEndsItsJob(t *testing.T) {
 	waitFor(t, 10*time.Second, "the job to get going", func() bool { return p.last() >= 2 })
 	r.Configure(nil)
 	wantMessage(t, <-errc, app.EINVALID, "Backend studio was changed or removed in Settings during this picture. Retry the item.")
-	waitFor(t, 2*time.Second, "the server's job to stop", func() bool { return a1111Idle(t, srv.url) })
+	waitFor(t, 2*time.Second, "the server's job to stop", func() bool { return a1111Idle(t, srv.URL) })
 }
 
 func TestInvalidBackendIsShownNotRun(t *testing.T) {
@@ -119,7 +119,7 @@ func TestWaitingForTheLockRespectsContext(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "--a1111", "--step-delay", "20ms")
 	r, _ := newRuntime(t, Options{})
-	r.Configure([]app.Backend{a1111Backend("studio", srv.url)})
+	r.Configure([]app.Backend{a1111Backend("studio", srv.URL)})
 	waitState(t, r, "studio", app.BackendReachable)
 	g := gen(t, r, "studio/"+sdModel)
 
