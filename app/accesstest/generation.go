@@ -60,20 +60,7 @@ type ModelDriver interface {
 
 // RunModels runs every model action as every role.
 func RunModels(t *testing.T, d ModelDriver) {
-	for action, want := range ModelExpected {
-		for i, role := range ModelRoles {
-			t.Run(string(role)+" may "+string(action), func(t *testing.T) {
-				model := d.NewModel(t, role)
-				got := d.Do(t, role, action, model)
-				if got == na {
-					t.Skipf("%s is not done through this face", action)
-				}
-				if got != want[i] {
-					t.Fatalf("%s tried to %s: got %q, want %q", role, action, got, want[i])
-				}
-			})
-		}
-	}
+	runMatrix(t, ModelExpected, ModelRoles, d.NewModel, d.Do)
 }
 
 // Backends is a backend runtime for access tests: every backend it is
