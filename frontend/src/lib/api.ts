@@ -14,3 +14,4 @@ export * from './api/images';
 export * from './api/workflows';
 export * from './api/presets';
 export * from './api/queue';
+export * from './api/generation';

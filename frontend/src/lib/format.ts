@@ -24,3 +24,6 @@ export function formatBytes(n: number): string {
   } while (v >= 1000 && i < units.length - 1);
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
+
+/** The colours of a `.chip` (app.css): a small rounded label of a state. */
+export type ChipTone = 'muted' | 'accent' | 'success' | 'danger' | 'warning';

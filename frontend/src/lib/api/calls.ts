@@ -11,7 +11,7 @@ import { DEFAULT_QUEUE } from '../types.gen';
 import { keepToken } from './transport';
 
 /** The structs app/desktop binds (Session.Bindings). */
-export type Struct = 'Auth' | 'Users' | 'Boards' | 'Images' | 'Queue' | 'Settings' | 'Workflows' | 'StylePresets';
+export type Struct = 'Auth' | 'Users' | 'Boards' | 'Images' | 'Queue' | 'Settings' | 'Workflows' | 'StylePresets' | 'Generation';
 
 /** How a call maps onto a route under /api/v1. */
 export interface Route<A extends unknown[], R> {
@@ -122,6 +122,27 @@ export const calls = {
     bound: 'Settings.Update',
     http: { method: 'PATCH', path: () => '/settings', body: (upd) => upd },
   }),
+
+  // ---- image generation: the backends and who may use their models (admins), the models one may use (everyone)
+  backends: call<[], T.BackendStatus[] | null>({ bound: 'Generation.Backends', http: { method: 'GET', path: () => '/generation/backends' } }),
+  // The whole list Settings keeps; those from the command line are sent back as they are, and ignored.
+  setBackends: call<[backends: T.Backend[]], T.BackendStatus[] | null>({
+    bound: 'Generation.SetBackends',
+    http: { method: 'PUT', path: () => '/generation/backends', body: (backends) => backends },
+  }),
+  testBackend: call<[name: string], T.BackendStatus>({
+    bound: 'Generation.TestBackend',
+    http: { method: 'POST', path: (name) => `/generation/backends/${enc(name)}/test` },
+  }),
+  models: call<[], T.Model[] | null>({ bound: 'Generation.Models', http: { method: 'GET', path: () => '/generation/models' } }),
+  modelGrants: call<[], T.ModelGrant[] | null>({ bound: 'Generation.ModelGrants', http: { method: 'GET', path: () => '/generation/models/access' } }),
+  setModelAccess: call<[access: T.ModelAccess], T.ModelAccess>({
+    bound: 'Generation.SetModelAccess',
+    http: { method: 'PUT', path: () => '/generation/models/access', body: (access) => access },
+  }),
+  /** The window's file dialogs ("" if cancelled); a browser types the full path. */
+  chooseProgram: call<[], string>({ bound: 'Generation.ChooseProgram' }),
+  chooseModelFile: call<[], string>({ bound: 'Generation.ChooseModelFile' }),
 
   // ---- boards and sharing
   listBoards: call<[includeArchived: boolean], T.Board[] | null>({

@@ -39,6 +39,7 @@ declare global {
       EventsOff?(name: string, ...more: string[]): void;
       OnFileDrop?(cb: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean): void;
       OnFileDropOff?(): void;
+      BrowserOpenURL?(url: string): void;
     };
   }
 }

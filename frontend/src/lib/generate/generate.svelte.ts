@@ -1,9 +1,21 @@
 // The Generate form's state. It lives in the Shell, so the form keeps what
 // one typed while looking at the gallery or the queue.
 
-import { listWorkflows, type Board, type ImageMetadata, type Workflow, type WorkflowRecord } from '../api';
+import { listModels, listWorkflows, type Board, type ImageMetadata, type Model, type Workflow, type WorkflowRecord } from '../api';
 import { errorText, isSessionEnd } from '../errors';
-import { initialValues, matchWorkflow, seedField, targetFromGraph, valuesFromGraph, fromLibrary, withValues, type Target, type Values } from './workflow';
+import {
+  fromLibrary,
+  initialValues,
+  matchWorkflow,
+  needsModel,
+  seedField,
+  targetFromGraph,
+  valuesFromGraph,
+  withModels,
+  withValues,
+  type Target,
+  type Values,
+} from './workflow';
 
 /** The board select's value for "New board…". */
 export const NEW_BOARD = '__new__';
@@ -29,13 +41,22 @@ export class GenerateState {
   /** Bumped when settings are loaded from an image, so the form can say so. */
   prefilledFrom = $state('');
 
+  /** The models the person may use (Generate asks again each time it opens). */
+  models = $state.raw<Model[]>([]);
+  modelsLoaded = $state(false);
+  modelsError = $state('');
+
   /** Workflows opened from the Library: each replaces the built-in of its id, or joins the list. */
   opened = $state.raw<Workflow[]>([]);
-  /** What the workflow select offers: the built-in ones, then those opened from the Library. */
-  choices = $derived([
-    ...this.workflows.map((w) => this.opened.find((o) => o.id === w.id) ?? w),
-    ...this.opened.filter((o) => !this.workflows.some((w) => w.id === o.id)),
-  ]);
+  /**
+   * What the workflow select offers: the built-in ones, then those opened
+   * from the Library; those that draw with a model only to someone who may use one.
+   */
+  choices = $derived(
+    [...this.workflows.map((w) => this.opened.find((o) => o.id === w.id) ?? w), ...this.opened.filter((o) => !this.workflows.some((w) => w.id === o.id))].filter(
+      (w) => this.models.length > 0 || !needsModel(w),
+    ),
+  );
   workflow = $derived(this.choices.find((w) => w.id === this.workflowId));
   current = $derived(this.values[this.workflowId] ?? {});
 
@@ -69,11 +90,28 @@ export class GenerateState {
     }
   }
 
+  /** Asks for the models the person may use, and points every model field at one of them. */
+  async loadModels(): Promise<void> {
+    try {
+      this.models = await listModels();
+      this.modelsError = '';
+      this.modelsLoaded = true;
+      for (const wf of this.choices) if (this.values[wf.id]) this.values[wf.id] = withModels(wf, this.values[wf.id], this.models);
+    } catch (err) {
+      if (!isSessionEnd(err)) this.modelsError = errorText(err);
+    }
+  }
+
   select(id: string): void {
     const wf = this.choices.find((w) => w.id === id);
     if (!wf) return;
     this.workflowId = id;
-    if (!this.values[id]) this.values[id] = initialValues(wf);
+    if (!this.values[id]) this.values[id] = this.startingValues(wf);
+  }
+
+  /** A workflow's values as it ships, with the first model one may use. */
+  private startingValues(wf: Workflow): Values {
+    return withModels(wf, initialValues(wf), this.models);
   }
 
   /**
@@ -88,7 +126,7 @@ export class GenerateState {
     const wf = fromLibrary(doc);
     this.opened = [...this.opened.filter((o) => o.id !== wf.id), wf];
     this.workflowId = wf.id;
-    this.values[wf.id] = initialValues(wf);
+    this.values[wf.id] = this.startingValues(wf);
     this.randomSeed = true;
     this.prefilledFrom = '';
   }
@@ -112,7 +150,7 @@ export class GenerateState {
   /** Puts the workflow back as it ships. */
   reset(): void {
     const wf = this.workflow;
-    if (wf) this.values[wf.id] = initialValues(wf);
+    if (wf) this.values[wf.id] = this.startingValues(wf);
     this.randomSeed = true;
     this.prefilledFrom = '';
   }
@@ -132,7 +170,7 @@ export class GenerateState {
     if (!wf || !g) return false;
     const full = withValues(g, null);
     this.workflowId = wf.id;
-    this.values[wf.id] = valuesFromGraph(wf, full);
+    this.values[wf.id] = withModels(wf, valuesFromGraph(wf, full), this.models);
     this.randomSeed = !seedField(wf);
     this.runs = 1;
     this.preset = ''; // its prompt is the one that was queued, any preset already in it

@@ -1,7 +1,7 @@
 // Workflows as forms: reading a field's value, building the batch a form
 // asks for, and finding the workflow (and its values) a graph came from.
 
-import type { Batch, BatchDatum, FieldValue, Graph, GraphNode, ImageMetadata, Rgba, Workflow, WorkflowField } from '../api';
+import type { Batch, BatchDatum, FieldValue, Graph, GraphNode, ImageMetadata, Model, Rgba, Workflow, WorkflowField } from '../api';
 
 /** The largest seed the engine takes (InvokeAI's). */
 export const SEED_MAX = 2 ** 32 - 1;
@@ -33,9 +33,38 @@ export function promptField(wf: Workflow): WorkflowField | undefined {
   return wf.fields.find((f) => f.field === 'prompt' && f.kind === 'string');
 }
 
-/** The negative prompt field, if any: a style preset's negative template goes there. */
+/**
+ * The negative prompt field, if any: a style preset's negative template
+ * goes there. The prompt's own node's, when it has one.
+ */
 export function negativePromptField(wf: Workflow): WorkflowField | undefined {
-  return wf.fields.find((f) => f.field === 'negative_prompt' && f.kind === 'string');
+  const all = wf.fields.filter((f) => f.field === 'negative_prompt' && f.kind === 'string');
+  const prompt = promptField(wf);
+  return all.find((f) => f.node_id === prompt?.node_id) ?? all[0];
+}
+
+/** The fields that name a model to draw with (txt2img's and img2img's model). */
+export function modelFields(wf: Workflow): WorkflowField[] {
+  return wf.fields.filter((f) => f.kind === 'model');
+}
+
+/** Whether the workflow draws with a model: it needs an image-generation server one may use. */
+export function needsModel(wf: Workflow): boolean {
+  return modelFields(wf).length > 0;
+}
+
+/**
+ * The values with every model field naming one of models: a model one may
+ * not use (or none yet) becomes the first of them. Unchanged when there are none.
+ */
+export function withModels(wf: Workflow, values: Values, models: Model[]): Values {
+  if (!models.length) return values;
+  const out = { ...values };
+  for (const f of modelFields(wf)) {
+    const k = fieldKey(f);
+    if (!models.some((m) => m.id === out[k])) out[k] = models[0].id;
+  }
+  return out;
 }
 
 function clone<T>(v: T): T {
@@ -59,6 +88,8 @@ export function initialValue(wf: Workflow, f: WorkflowField): unknown {
       return { r: 0, g: 0, b: 0, a: 255 };
     case 'enum':
       return f.choices?.[0] ?? '';
+    case 'model':
+      return ''; // one of the models the person may use, once they are known (withModels)
     default:
       return null; // image, board: nothing chosen
   }
@@ -147,6 +178,9 @@ export function check(wf: Workflow, values: Values, runs: number, randomSeed: bo
         break;
       case 'image':
         if (f.required && !imageNameOf(v)) out.push({ key, message: `${f.label}: choose an image.` });
+        break;
+      case 'model':
+        if (f.required && !String(v ?? '')) out.push({ key, message: `${f.label}: choose a model.` });
         break;
     }
   }
@@ -302,13 +336,42 @@ export function targetFromGraph(wf: Workflow, g: Graph): Target {
   return { kind: 'none' };
 }
 
-/** The settings shown for a rendered image: what ran, with which prompt, seed and size. */
+/** One more thing a rendered image records of how it was made, in words. */
+export interface Detail {
+  key: keyof ImageMetadata;
+  label: string;
+  value: string;
+}
+
+/** The settings shown for a rendered image: what ran, with which prompt, seed and size, and what drew it. */
 export interface Settings {
   workflow?: Workflow;
   prompt: string;
   seed: number | null;
   width: number;
   height: number;
+  /** What a txt2img or img2img node recorded besides: the model, the negative prompt, the steps… (those it has). */
+  details: Detail[];
+}
+
+/** What a generation node records and the viewer shows, in order, with its labels. */
+const detailLabels: [keyof ImageMetadata, string][] = [
+  ['negative_prompt', 'Negative prompt'],
+  ['model', 'Model'],
+  ['backend', 'Backend'],
+  ['steps', 'Steps'],
+  ['cfg_scale', 'CFG scale'],
+  ['sampler', 'Sampler'],
+  ['strength', 'Strength'],
+];
+
+export function detailsOf(meta: ImageMetadata): Detail[] {
+  const out: Detail[] = [];
+  for (const [key, label] of detailLabels) {
+    const v = meta[key];
+    if ((typeof v === 'string' && v.trim()) || (typeof v === 'number' && Number.isFinite(v))) out.push({ key, label, value: String(v) });
+  }
+  return out;
 }
 
 export function settingsOf(meta: ImageMetadata | null | undefined, workflows: Workflow[], size: { width: number; height: number }): Settings | null {
@@ -319,6 +382,7 @@ export function settingsOf(meta: ImageMetadata | null | undefined, workflows: Wo
     seed: typeof meta.seed === 'number' ? meta.seed : null,
     width: meta.width || size.width,
     height: meta.height || size.height,
+    details: detailsOf(meta),
   };
 }
 

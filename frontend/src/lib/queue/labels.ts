@@ -1,4 +1,5 @@
 import type { QueueStatus } from '../api';
+import type { ChipTone } from '../format';
 
 export const statusLabel: Record<QueueStatus, string> = {
   pending: 'Waiting',
@@ -6,6 +7,14 @@ export const statusLabel: Record<QueueStatus, string> = {
   completed: 'Completed',
   failed: 'Failed',
   canceled: 'Canceled',
+};
+
+export const statusTone: Record<QueueStatus, ChipTone> = {
+  pending: 'muted',
+  in_progress: 'accent',
+  completed: 'success',
+  failed: 'danger',
+  canceled: 'muted',
 };
 
 /** What a running node is doing, in a word or two. */
@@ -25,6 +34,8 @@ const nodeWork: Record<string, string> = {
   blend: 'Blending',
   paste: 'Pasting',
   save_image: 'Saving',
+  txt2img: 'Drawing',
+  img2img: 'Redrawing',
 };
 
 export function workOf(nodeType: string): string {

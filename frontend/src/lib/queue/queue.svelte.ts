@@ -8,6 +8,7 @@ import {
   queueStatus,
   subscribeQueueEvents,
   type Graph,
+  type ProgressImage,
   type QueueEvent,
   type QueueItem,
   type QueueStatusReport,
@@ -21,6 +22,10 @@ export interface Progress {
   percent: number;
   node_id: string;
   node_type: string;
+  /** What the node says of its work ("Step 4 of 20"), "" when it says nothing. */
+  message: string;
+  /** The picture so far, from a generation node (its owner and admins only); the last one until the next. */
+  preview: ProgressImage | null;
 }
 
 export type QueueListener = (e: QueueEvent) => void;
@@ -170,10 +175,17 @@ export class QueueStore {
         }
         this.refreshStatus();
         break;
-      case 'invocation_progress':
+      case 'invocation_progress': {
         this.merge({ ...e.item, status: 'in_progress' });
-        this.progress = { ...this.progress, [id]: { percent: Math.max(0, Math.min(100, e.percent ?? 0)), node_id: e.node_id ?? '', node_type: e.node_type ?? '' } };
+        const before = this.progress[id];
+        const node = e.node_id ?? '';
+        const preview = e.image?.dataURL ? e.image : before?.node_id === node ? before.preview : null;
+        this.progress = {
+          ...this.progress,
+          [id]: { percent: Math.max(0, Math.min(100, e.percent ?? 0)), node_id: node, node_type: e.node_type ?? '', message: e.message ?? '', preview },
+        };
         break;
+      }
       case 'image_saved': {
         const old = this.byId.get(id);
         const names = [...(old?.image_names ?? e.item.image_names ?? [])];
